@@ -1,0 +1,66 @@
+"""Configuration in one place: the IRI base, where data lives, and what the bundled plan is.
+
+Every setting has a default here, can be set by a ``PLANKG_*`` environment variable, and is
+overridden by a CLI flag where one exists.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_BASE = "https://w3id.org/plankg/"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _default_data_dir() -> Path:
+    # In a checkout or an editable install, plankg/data links to the repository's data/.
+    return (PACKAGE_DIR / "data").resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    base: str = DEFAULT_BASE
+    data_dir: Path = field(default_factory=_default_data_dir)
+    bundled_source: str = "yuzhong-2023-key-tasks.txt"
+    build_dir_override: Path | None = None
+
+    @property
+    def source_dir(self) -> Path:
+        return self.data_dir / "source"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.build_dir_override or self.data_dir / "build"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.data_dir / "units.ttl"
+
+    @property
+    def districts_path(self) -> Path:
+        return self.data_dir / "districts.ttl"
+
+    @property
+    def indicators_path(self) -> Path:
+        return self.data_dir / "indicators.ttl"
+
+    @property
+    def bundled_plan(self) -> Path:
+        return self.source_dir / self.bundled_source
+
+    def with_overrides(self, **values) -> "Settings":
+        """A copy with the given non-None values replaced."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def from_env(environ=os.environ) -> Settings:
+    """Settings from PLANKG_BASE, PLANKG_DATA_DIR and PLANKG_BUILD_DIR, falling back to the defaults."""
+    s = Settings()
+    base = environ.get("PLANKG_BASE")
+    if base and not base.endswith(("/", "#")):
+        base += "/"
+    data = environ.get("PLANKG_DATA_DIR")
+    build = environ.get("PLANKG_BUILD_DIR")
+    return s.with_overrides(base=base or None, data_dir=Path(data).resolve() if data else None,
+                            build_dir_override=Path(build).resolve() if build else None)

@@ -1,0 +1,153 @@
+"""Source text → built graph files: the chain behind ``plankg build`` and the test fixtures.
+
+Everything is read and built in memory first; only when the whole plan has been read do the
+output files get written, each to a temporary file renamed into place, so a bad source never
+leaves half-written output behind.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from . import resources, serialize
+from .config import Settings
+from .graph import Iris, PlanMeta, build_graph
+from .registry import Registry, rebase
+from .sources import PlanSyntaxError, PlanText, read_plan
+from .vocab import PLAN, RDF
+
+ONTOLOGY_FILES = ("ontology/plankg.ttl", "ontology/body-types.ttl", "ontology/targets.ttl")
+
+
+class MetadataError(ValueError):
+    """A plan's metadata file is missing or incomplete."""
+
+
+@dataclass
+class Build:
+    """One plan, read and turned into its graph."""
+
+    plan: PlanText
+    meta: PlanMeta
+    iris: Iris
+    graph: Graph
+    coverage: object | None = None  # targets.Coverage, when target extraction ran
+
+    @property
+    def output_name(self) -> str:
+        return f"{self.meta.division_code}-{self.meta.year}.ttl"
+
+
+def read_meta(source: Path) -> PlanMeta:
+    """The metadata file beside a plan text (same name, .toml)."""
+    meta_path = source.with_suffix(".toml")
+    try:
+        data = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MetadataError(f"{meta_path}: no metadata file for {source.name} "
+                            "(expected title, publisher, district, division_code, year)") from None
+    except tomllib.TOMLDecodeError as e:
+        raise MetadataError(f"{meta_path}: not valid TOML ({e})") from None
+    known = {f.name for f in fields(PlanMeta)}
+    missing = [k for k in ("title", "publisher", "district", "division_code", "year") if k not in data]
+    if missing:
+        raise MetadataError(f"{meta_path}: missing {', '.join(missing)}")
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise MetadataError(f"{meta_path}: unknown key(s) {', '.join(unknown)}")
+    return PlanMeta(**data)
+
+
+def _target_hook():
+    """The target extractor, as a build_graph hook (None while it is not installed)."""
+    try:
+        from . import target_graph, targets
+    except ImportError:
+        return None, None
+    coverage = targets.Coverage()
+
+    def add(g, task_iri, task, meta):
+        extraction = targets.extract(task.text, meta.year)
+        coverage.add(extraction)
+        target_graph.add_targets(g, task_iri, extraction, meta.year)
+
+    return add, coverage
+
+
+def build(source: Path, settings: Settings, meta: PlanMeta | None = None,
+          registry: Registry | None = None) -> Build:
+    """Read one plan text and build its graph (nothing is written)."""
+    source = Path(source)
+    meta = meta or read_meta(source)
+    plan = read_plan(source)
+    registry = registry or load_registry(settings)
+    hook, coverage = _target_hook()
+    g = build_graph(plan, meta, registry, settings.base, add_targets=hook)
+    return Build(plan, meta, Iris(settings.base, meta.division_code, meta.year), g, coverage)
+
+
+def load_registry(settings: Settings) -> Registry:
+    return Registry.load(settings.registry_path, settings.base)
+
+
+def write(result: Build, out_dir: Path) -> Path:
+    """Write the plan graph as sorted Turtle, atomically; return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / result.output_name
+    atomic_write(target, serialize.turtle(result.graph))
+    return target
+
+
+def atomic_write(target: Path, data: str) -> None:
+    """Write ``data`` to ``target`` so that readers see the old file or the new one, never a mix."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; built files are for everyone to read
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def reference_graph(settings: Settings) -> Graph:
+    """Ontology, concept schemes, registry, districts and indicators: what every plan shares."""
+    g = Graph()
+    for name in ONTOLOGY_FILES:
+        if resources.path(name).is_file():
+            g.parse(data=resources.text(name), format="turtle")
+    for path in (settings.registry_path, settings.districts_path, settings.indicators_path):
+        if path.is_file():
+            g += rebase(Graph().parse(path, format="turtle"), settings.base)
+    return g
+
+
+REFERENCE_GRAPH = "graph/reference"
+
+
+def load_dataset(settings: Settings, built: list[Path] | None = None) -> Dataset:
+    """The built plans (each in its own named graph) and the shared reference graph, as one dataset."""
+    ds = Dataset(default_union=True)
+    ref = ds.graph(URIRef(settings.base + REFERENCE_GRAPH))
+    ref += reference_graph(settings)
+    paths = built if built is not None else sorted(settings.build_dir.glob("*.ttl"))
+    if not paths:
+        raise FileNotFoundError(f"{settings.build_dir} has no built plan - run \"plankg build\" first")
+    for path in paths:
+        g = Graph().parse(path, format="turtle")
+        plan = g.value(predicate=RDF.type, object=PLAN.Plan)
+        if plan is None:
+            raise ValueError(f"{path}: not a built plan (no plan:Plan in it)")
+        ds.graph(URIRef(f"{plan}/graph")).__iadd__(g)
+    return ds
+
+
+__all__ = ["Build", "build", "write", "load_dataset", "read_meta", "PlanSyntaxError", "MetadataError"]

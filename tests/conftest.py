@@ -1,0 +1,55 @@
+"""Shared fixtures: the bundled plan built once per session into a temporary folder."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from plankg import pipeline
+from plankg.cli import cli
+from plankg.config import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+SOURCE = DATA / "source" / "yuzhong-2023-key-tasks.txt"
+PLAN_IRI = "https://w3id.org/plankg/plan/500103/2023"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    """The repository's data, with builds written to a temporary folder."""
+    return Settings(data_dir=DATA, build_dir_override=tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="session")
+def built(settings) -> pipeline.Build:
+    result = pipeline.build(SOURCE, settings)
+    pipeline.write(result, settings.build_dir)
+    return result
+
+
+@pytest.fixture(scope="session")
+def dataset(built, settings):
+    return pipeline.load_dataset(settings)
+
+
+@pytest.fixture
+def run_cli(settings, built):
+    """Run the plankg CLI the way a user does, against the session's build folder."""
+    def run(*args: str, build_dir: Path | None = None):
+        runner = CliRunner()
+        return runner.invoke(cli, ["--build-dir", str(build_dir or settings.build_dir), *args],
+                             catch_exceptions=False)
+    return run
+
+
+@pytest.fixture
+def plan_copy(tmp_path):
+    """A copy of the bundled plan text and its metadata in a temporary folder, to edit."""
+    dest = tmp_path / "source"
+    dest.mkdir()
+    shutil.copy(SOURCE, dest / SOURCE.name)
+    shutil.copy(SOURCE.with_suffix(".toml"), dest / SOURCE.with_suffix(".toml").name)
+    return dest / SOURCE.name
