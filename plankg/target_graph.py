@@ -1,0 +1,96 @@
+"""Extracted targets → RDF: target nodes under their task, and the indicator nodes they share.
+
+A target's IRI is ``<task>/target/<k>``, k counting from 1 in text order, so rebuilding a plan
+gives the same IRIs and there are no blank nodes. The indicator is the registry entry of
+data/indicators.ttl whose label is the written name; otherwise the written name, percent-encoded,
+under https://w3id.org/plankg/indicator/ — so equal names share one node either way.
+"""
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, URIRef
+
+from . import resources
+from .config import DEFAULT_BASE
+from .numbers import CMP, FK, quantity_kind, unit_iri
+from .targets import Extraction
+from .vocab import PLAN, QK, QUDT, RDF, SKOS, XSD
+
+INDICATOR_NS = DEFAULT_BASE + "indicator/"
+
+
+@cache
+def indicator_registry() -> Graph:
+    """data/indicators.ttl, parsed once."""
+    return Graph().parse(data=resources.text("data/indicators.ttl"), format="turtle")
+
+
+@cache
+def _registered() -> dict[str, URIRef]:
+    g = indicator_registry()
+    return {str(label): s for s in g.subjects(RDF.type, PLAN.Indicator)
+            for label in (*g.objects(s, SKOS.prefLabel), *g.objects(s, SKOS.altLabel))}
+
+
+def indicator_iri(name: str, base: str = DEFAULT_BASE) -> URIRef:
+    """The indicator written ``name``: its registry IRI, else its percent-encoded IRI, under ``base``."""
+    iri = str(_registered().get(name) or INDICATOR_NS + quote(name, safe=""))
+    return URIRef(base + iri[len(DEFAULT_BASE):])
+
+
+def add_targets(graph: Graph, task_iri: URIRef | str, extraction: Extraction,
+                year: int | None = None, base: str = DEFAULT_BASE) -> list[URIRef]:
+    """Write the targets of one task into ``graph``, linked from the task.
+
+    An indicator the registry does not know gets its node here (plan:UnregisteredIndicator);
+    registered ones are described by data/indicators.ttl.
+
+    Args:
+        year: the plan's year, the period of targets whose text names none.
+        base: the IRI base of the build, as in plankg.config.Settings.
+    Returns:
+        The target IRIs in text order.
+    """
+    task = URIRef(task_iri)
+    nodes = []
+    for k, t in enumerate(extraction.targets, start=1):
+        node, unit, indicator = URIRef(f"{task}/target/{k}"), unit_iri(t.unit_key), indicator_iri(t.indicator, base)
+        graph.add((task, PLAN.target, node))
+        if t.indicator not in _registered():
+            graph.add((indicator, RDF.type, PLAN.Indicator))
+            graph.add((indicator, RDF.type, PLAN.UnregisteredIndicator))
+            graph.add((indicator, SKOS.prefLabel, Literal(t.indicator, lang="zh")))
+        for p, o in (
+            (RDF.type, PLAN.Target),
+            (PLAN.indicator, indicator),
+            (PLAN.indicatorAsWritten, Literal(t.indicator)),
+            (PLAN.figureKind, FK[t.kind]),
+            (QUDT.numericValue, Literal(t.value, datatype=XSD.decimal)),
+            (QUDT.unit, unit),
+            (PLAN.numberAsWritten, Literal(t.number_as_written)),
+            (PLAN.comparator, CMP[t.comparator]),
+            (PLAN.phrase, Literal(t.phrase)),
+            (PLAN.charStart, Literal(t.start, datatype=XSD.integer)),
+            (PLAN.charEnd, Literal(t.end, datatype=XSD.integer)),
+        ):
+            graph.add((node, p, o))
+        if t.unit_as_written:
+            graph.add((node, PLAN.unitAsWritten, Literal(t.unit_as_written)))
+        if quantity_kind(unit) == QK.Currency:
+            graph.add((node, PLAN.currency, unit))
+        if period := t.period or year:
+            graph.add((node, PLAN.period, Literal(str(period), datatype=XSD.gYear)))
+        nodes.append(node)
+    return nodes
+
+
+def indicator_graph(graph: Graph) -> Graph:
+    """The triples describing every indicator the targets in ``graph`` use (default base)."""
+    registry, out = indicator_registry(), Graph()
+    for indicator in set(graph.objects(None, PLAN.indicator)):
+        source = registry if (indicator, RDF.type, PLAN.Indicator) in registry else graph
+        for p, o in source.predicate_objects(indicator):
+            out.add((indicator, p, o))
+    return out
