@@ -9,9 +9,12 @@ A header (the grlc ``#+`` convention, with Datasette's canned-query fields) is Y
     #+ example: {unit: 区发改委}
     #+ columns: [number, text]
 
-Parameters are bound by the engine (rdflib's ``initBindings``), never spliced into the text.
-Types: ``name`` (a unit or indicator name: NFKC-normalised, bound as a string), ``string``,
-``iri``, ``integer``. The same files serve the CLI and the server: one definition of each.
+Parameters are bound by the engine (Oxigraph substitutions, SEP-0007), never spliced into the
+text; the engine requires a bound variable to be projected, so a query may project more than its
+``columns`` and only the declared columns are returned. Types: ``name`` (a unit or indicator
+name: NFKC-normalised, bound as a string), ``string``, ``iri``, ``integer``, and ``plan``, which
+narrows the dataset instead: the query's default graph becomes that plan's graphs plus the shared
+reference graph. The same files serve the CLI and the server: one definition of each.
 """
 from __future__ import annotations
 
@@ -36,10 +39,15 @@ class Param:
     type: str = "string"
     required: bool = False
     description: str = ""
+    var: str = ""  # the SPARQL variable it binds, when that differs from its name
+
+    @property
+    def variable(self) -> str:
+        return self.var or self.name
 
     def bind(self, value: str):
         """The RDF term for a value given on the command line or in a URL."""
-        if self.type == "iri":
+        if self.type in ("iri", "plan"):
             if not value.startswith(("http://", "https://", "urn:")):
                 raise QueryError(f"parameter {self.name} must be an http(s) IRI, got {value!r}")
             return URIRef(value)
@@ -73,7 +81,20 @@ class CannedQuery:
         missing = [p.name for p in self.params if p.required and not values.get(p.name)]
         if missing:
             raise QueryError(f"query {self.name!r} needs parameter(s): {', '.join(missing)}")
-        return {k: declared[k].bind(v) for k, v in values.items() if v not in (None, "")}
+        return {declared[k].variable: declared[k].bind(v) for k, v in values.items() if v not in (None, "")}
+
+    def run(self, store, values: dict[str, str]):
+        """Run against a :class:`plankg.store.Store`; returns Rows with the declared columns."""
+        bindings = self.bindings(values)
+        plans = [str(bindings.pop(p.variable)) for p in self.params if p.type == "plan" and p.variable in bindings]
+        rows = store.select(self.sparql, bindings, default_graph=store.plan_graphs(plans) if plans else None)
+        if self.columns:
+            missing = [c for c in self.columns if c not in rows.columns]
+            if missing:
+                raise QueryError(f"queries/{self.name}.rq: does not project declared column(s) {', '.join(missing)}")
+            keep = [rows.columns.index(c) for c in self.columns]
+            rows.columns, rows.rows = list(self.columns), [[r[i] for i in keep] for r in rows.rows]
+        return rows
 
 
 def parse(name: str, text: str) -> CannedQuery:
@@ -90,10 +111,18 @@ def parse(name: str, text: str) -> CannedQuery:
     for pname, spec in (meta.get("params") or {}).items():
         spec = spec if isinstance(spec, dict) else {"description": str(spec or "")}
         params.append(Param(pname, spec.get("type", "string"), bool(spec.get("required", False)),
-                            str(spec.get("description", ""))))
+                            str(spec.get("description", "")), str(spec.get("var", ""))))
     return CannedQuery(name, text, str(meta["title"]), str(meta.get("description", "")).strip(),
                        tuple(params), tuple(meta.get("columns") or ()),
                        {k: str(v) for k, v in (meta.get("example") or {}).items()})
+
+
+def from_file(path) -> CannedQuery:
+    """A query file given by the user: with a #+ header, or plain SPARQL."""
+    text = path.read_text(encoding="utf-8")
+    if any(line.startswith("#+") for line in text.splitlines()):
+        return parse(path.stem, text)
+    return CannedQuery(path.stem, text, path.stem)
 
 
 def load_all() -> dict[str, CannedQuery]:

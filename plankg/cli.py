@@ -58,7 +58,7 @@ def build(ctx, sources):
     except (PlanSyntaxError, pipeline.MetadataError) as e:
         raise click.ClickException(str(e)) from None
     for result in results:
-        path = pipeline.write(result, settings.build_dir)
+        path = pipeline.write(result, settings.build_dir, settings)
         click.echo(f"{result.plan.path}: {len(result.plan.tasks)} tasks, {len(result.plan.sections)} sections, "
                    f"{len(result.plan.subsections)} sub-sections, {len(result.graph)} triples → {_rel(path)}")
         if result.coverage is not None:
@@ -117,21 +117,155 @@ def query(ctx, name, params, fmt):
             path = Path(name)
             if not path.is_file():
                 raise canned.QueryError(f"{name}: no such file")
-            q = canned.parse(path.stem, path.read_text(encoding="utf-8")) if "#+ title" in path.read_text(
-                encoding="utf-8") else canned.CannedQuery(path.stem, path.read_text(encoding="utf-8"), path.stem)
+            q = canned.from_file(path)
         else:
             q = canned.get(name)
-        bindings = q.bindings(values)
-        ds = pipeline.load_dataset(settings)
+        store = pipeline.load_store(settings)
     except (canned.QueryError, FileNotFoundError, ValueError) as e:
         raise click.ClickException(str(e)) from None
     try:
-        result = ds.query(q.sparql, initBindings=bindings)
-    except Exception as e:  # rdflib raises pyparsing errors and others for bad SPARQL
+        rows = q.run(store, values)
+    except canned.QueryError as e:
+        raise click.ClickException(str(e)) from None
+    except (SyntaxError, RuntimeError, ValueError) as e:  # pyoxigraph's parse and evaluation errors
         raise click.ClickException(f"{name}: the query failed: {str(e).splitlines()[0]}") from None
-    columns = [str(v) for v in result.vars]
-    rows = [["" if v is None else str(v) for v in row] for row in result]
-    click.echo(render(columns, rows, fmt), nl=False)
+    click.echo(render(rows.columns, rows.rows, fmt), nl=False)
+
+
+# -- Versions and amendments -------------------------------------------------
+
+def _repository(settings, store):
+    from .validate import validate
+    from .versions import Repository, RepositoryError
+
+    if store:
+        settings = settings.with_overrides(store_dir_override=store.resolve())
+    try:
+        return Repository.open(settings, validate=lambda g, ref: validate(g + ref))
+    except (RepositoryError, FileNotFoundError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _plan_option(repo, plan: str | None) -> str:
+    plans = repo.plans()
+    if plan:
+        if plan not in plans:
+            raise click.ClickException(f"no plan {plan} in {repo.root} (known: {', '.join(plans) or 'none'})")
+        return plan
+    if len(plans) != 1:
+        raise click.ClickException(f"{repo.root} holds {len(plans)} plans; choose one with --plan "
+                                   f"({', '.join(plans)})")
+    return plans[0]
+
+
+store_option = click.option("--store", type=click.Path(file_okay=False, path_type=Path),
+                            help="State folder with versions and history (env PLANKG_STORE; default data/store).")
+plan_option = click.option("--plan", help="Plan IRI (default: the only plan in the store).")
+
+
+@cli.command()
+@click.argument("change", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-m", "--message", required=True, help="Why the plan changes (kept in the history).")
+@click.option("--agent", help="Who makes the change (default: your login name).")
+@plan_option
+@store_option
+@click.pass_context
+def amend(ctx, change, message, agent, plan, store):
+    """Check a change to a plan and accept it as a new version, or reject it.
+
+    CHANGE is a revised text of the whole plan (.txt) or a SPARQL Update (.ru). The candidate is
+    built, reasoned and validated; with rule violations it is rejected: the report is printed,
+    the exit code is 1, and no stored file changes. Otherwise it is stored as the next version
+    and recorded in the PROV-O history (exit 0). Exit 2: the change cannot be read or applied.
+
+    Example:
+
+    \b
+        plankg amend revised-plan.txt -m "任务96增加责任单位"
+        plankg amend add-unit.ru -m "add 区政务服务办 to task 96"
+    """
+    from . import amend as amending
+    from .versions import default_agent
+
+    settings = _settings(ctx)
+    repo = _repository(settings, store)
+    plan = _plan_option(repo, plan)
+    try:
+        if change.suffix in (".ru", ".rq", ".sparql"):
+            text = change.read_text(encoding="utf-8")
+            proposal = amending.SparqlUpdate(text)
+        else:
+            if not change.is_file():
+                raise amending.AmendmentError(f"{change}: no such file")
+            proposal = amending.RevisedText(change)
+        outcome = amending.amend(repo, plan, proposal, agent=agent or default_agent(), message=message)
+    except (amending.AmendmentError, OSError, UnicodeDecodeError) as e:
+        click.echo(f"Error: {e}", err=True)
+        ctx.exit(2)
+    if not outcome.accepted:
+        click.echo(outcome.report.to_text(), nl=False)
+        click.echo(f"rejected: {change} breaks the plan's rules; nothing was stored", err=True)
+        ctx.exit(1)
+    v = outcome.version
+    click.echo(f"accepted: {plan} version {v.number} ({v.digest[:19]}…)")
+
+
+@cli.command()
+@plan_option
+@store_option
+@click.pass_context
+def history(ctx, plan, store):
+    """List the versions of a plan: number, time, agent, message.
+
+    Example:
+
+    \b
+        plankg history
+    """
+    repo = _repository(_settings(ctx), store)
+    plan = _plan_option(repo, plan)
+    for v in repo.history(plan):
+        click.echo(f"v{v.number}  {v.time}  {v.agent}  {v.message}")
+
+
+@cli.command("diff")
+@click.argument("old", type=int, required=False)
+@click.argument("new", type=int, required=False)
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True)
+@plan_option
+@store_option
+@click.pass_context
+def diff_command(ctx, old, new, fmt, plan, store):
+    """Say what changed between two versions (default: the last two).
+
+    Tasks added, removed or changed (text, lead and responsible units, targets), and units that
+    appeared or disappeared; --format turtle gives the same as RDF.
+
+    Example:
+
+    \b
+        plankg diff 1 2
+    """
+    from . import diff as diffing
+    from .versions import RepositoryError
+
+    repo = _repository(_settings(ctx), store)
+    plan = _plan_option(repo, plan)
+    versions = repo.history(plan)
+    new = new or versions[-1].number
+    old = old or max(new - 1, 1)
+    try:
+        a, b = repo.version_graph(plan, old), repo.version_graph(plan, new)
+    except RepositoryError as e:
+        raise click.ClickException(str(e)) from None
+    d = diffing.diff(a, b, f"v{old}", f"v{new}", reference=repo.reference)
+    if fmt == "turtle":
+        from . import serialize
+
+        g = diffing.to_rdf(d, f"{plan}/version/{old}", f"{plan}/version/{new}", plan)
+        click.echo(serialize.turtle(g), nl=False)
+    else:
+        click.echo(d.to_text(), nl=False)
 
 
 def render(columns: list[str], rows: list[list[str]], fmt: str) -> str:

@@ -24,6 +24,7 @@ class Settings:
     data_dir: Path = field(default_factory=_default_data_dir)
     bundled_source: str = "yuzhong-2023-key-tasks.txt"
     build_dir_override: Path | None = None
+    store_dir_override: Path | None = None
 
     @property
     def source_dir(self) -> Path:
@@ -32,6 +33,11 @@ class Settings:
     @property
     def build_dir(self) -> Path:
         return self.build_dir_override or self.data_dir / "build"
+
+    @property
+    def store_dir(self) -> Path:
+        """The state folder: versions, history and the Oxigraph store (plankg.versions)."""
+        return self.store_dir_override or self.data_dir / "store"
 
     @property
     def registry_path(self) -> Path:
@@ -55,12 +61,14 @@ class Settings:
 
 
 def from_env(environ=os.environ) -> Settings:
-    """Settings from PLANKG_BASE, PLANKG_DATA_DIR and PLANKG_BUILD_DIR, falling back to the defaults."""
+    """Settings from PLANKG_BASE, PLANKG_DATA_DIR, PLANKG_BUILD_DIR and PLANKG_STORE, else the defaults."""
     s = Settings()
     base = environ.get("PLANKG_BASE")
     if base and not base.endswith(("/", "#")):
         base += "/"
     data = environ.get("PLANKG_DATA_DIR")
     build = environ.get("PLANKG_BUILD_DIR")
+    store = environ.get("PLANKG_STORE")
     return s.with_overrides(base=base or None, data_dir=Path(data).resolve() if data else None,
-                            build_dir_override=Path(build).resolve() if build else None)
+                            build_dir_override=Path(build).resolve() if build else None,
+                            store_dir_override=Path(store).resolve() if store else None)

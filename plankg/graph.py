@@ -86,16 +86,18 @@ def _lit(value, datatype=None, lang=None) -> Literal:
     return Literal(value, datatype=datatype, lang=lang)
 
 
-def _int(n: int, datatype=XSD.positiveInteger) -> Literal:
-    return Literal(n, datatype=datatype)
+def _int(n: int) -> Literal:
+    # xsd:integer, not positiveInteger: Oxigraph stores every integer type as xsd:integer, and
+    # the graph must read the same from the files and from the store. SHACL checks the sign.
+    return Literal(n, datatype=XSD.integer)
 
 
 def _located(g: Graph, node: URIRef, line: int | None, start: int | None, end: int | None) -> None:
     if line is not None:
         g.add((node, PLAN.sourceLine, _int(line)))
     if start is not None:
-        g.add((node, PLAN.charStart, _int(start, XSD.nonNegativeInteger)))
-        g.add((node, PLAN.charEnd, _int(end, XSD.nonNegativeInteger)))
+        g.add((node, PLAN.charStart, _int(start)))
+        g.add((node, PLAN.charEnd, _int(end)))
 
 
 def build_graph(plan: PlanText, meta: PlanMeta, registry: Registry, base: str, add_targets=None) -> Graph:

@@ -12,13 +12,14 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 
-from . import resources, serialize
+from . import reason, resources, serialize, target_graph, targets
 from .config import Settings
 from .graph import Iris, PlanMeta, build_graph
 from .registry import Registry, rebase
 from .sources import PlanSyntaxError, PlanText, read_plan
+from .store import REFERENCE, Store
 from .vocab import PLAN, RDF
 
 ONTOLOGY_FILES = ("ontology/plankg.ttl", "ontology/body-types.ttl", "ontology/targets.ttl")
@@ -36,7 +37,7 @@ class Build:
     meta: PlanMeta
     iris: Iris
     graph: Graph
-    coverage: object | None = None  # targets.Coverage, when target extraction ran
+    coverage: targets.Coverage | None = None
 
     @property
     def output_name(self) -> str:
@@ -63,18 +64,26 @@ def read_meta(source: Path) -> PlanMeta:
     return PlanMeta(**data)
 
 
-def _target_hook():
-    """The target extractor, as a build_graph hook (None while it is not installed)."""
-    try:
-        from . import target_graph, targets
-    except ImportError:
-        return None, None
+def find_meta(settings: Settings, source: Path, plan: str) -> PlanMeta:
+    """Metadata for a revised text: the .toml beside it, else the one of the plan it revises."""
+    if source.with_suffix(".toml").is_file():
+        return read_meta(source)
+    code, year = plan.rstrip("/").split("/")[-2:]
+    for path in sorted(settings.source_dir.glob("*.toml")):
+        meta = read_meta(path.with_suffix(".txt"))
+        if meta.division_code == code and str(meta.year) == year:
+            return meta
+    raise MetadataError(f"{source}: no metadata file beside it, and none in {settings.source_dir} for {plan}")
+
+
+def _target_hook(base: str):
+    """The target extractor as a build_graph hook, with the coverage it counts."""
     coverage = targets.Coverage()
 
     def add(g, task_iri, task, meta):
         extraction = targets.extract(task.text, meta.year)
         coverage.add(extraction)
-        target_graph.add_targets(g, task_iri, extraction, meta.year)
+        target_graph.add_targets(g, task_iri, extraction, meta.year, base=base)
 
     return add, coverage
 
@@ -86,7 +95,7 @@ def build(source: Path, settings: Settings, meta: PlanMeta | None = None,
     meta = meta or read_meta(source)
     plan = read_plan(source)
     registry = registry or load_registry(settings)
-    hook, coverage = _target_hook()
+    hook, coverage = _target_hook(settings.base)
     g = build_graph(plan, meta, registry, settings.base, add_targets=hook)
     return Build(plan, meta, Iris(settings.base, meta.division_code, meta.year), g, coverage)
 
@@ -95,12 +104,26 @@ def load_registry(settings: Settings) -> Registry:
     return Registry.load(settings.registry_path, settings.base)
 
 
-def write(result: Build, out_dir: Path) -> Path:
-    """Write the plan graph as sorted Turtle, atomically; return its path."""
+def write(result: Build, out_dir: Path, settings: Settings) -> Path:
+    """Write the plan graph and its inferred graph as sorted Turtle, atomically; return the first path.
+
+    ``500103-2023.ttl`` holds what the text says; ``500103-2023.inferred.ttl`` what the ontology
+    implies for it (plankg.reason), so asserted and inferred facts stay apart.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / result.output_name
-    atomic_write(target, serialize.turtle(result.graph))
+    inferred = reason.infer(result.graph, reasoned_reference(settings))
+    asserted_text, inferred_text = serialize.turtle(result.graph), serialize.turtle(inferred)
+    atomic_write(target, asserted_text)
+    atomic_write(target.with_suffix(".inferred.ttl"), inferred_text)
     return target
+
+
+def reasoned_reference(settings: Settings) -> Graph:
+    """The reference graph plus what the ontology implies for it."""
+    ref = reference_graph(settings)
+    ref += reason.infer(ref, Graph())
+    return ref
 
 
 def atomic_write(target: Path, data: str) -> None:
@@ -130,24 +153,33 @@ def reference_graph(settings: Settings) -> Graph:
     return g
 
 
-REFERENCE_GRAPH = "graph/reference"
+def plan_iri(graph: Graph) -> URIRef:
+    """The plan a built graph describes."""
+    plan = graph.value(predicate=RDF.type, object=PLAN.Plan)
+    if plan is None:
+        raise ValueError("not a built plan (no plan:Plan in it)")
+    return plan
 
 
-def load_dataset(settings: Settings, built: list[Path] | None = None) -> Dataset:
-    """The built plans (each in its own named graph) and the shared reference graph, as one dataset."""
-    ds = Dataset(default_union=True)
-    ref = ds.graph(URIRef(settings.base + REFERENCE_GRAPH))
-    ref += reference_graph(settings)
-    paths = built if built is not None else sorted(settings.build_dir.glob("*.ttl"))
+def load_store(settings: Settings, built: list[Path] | None = None) -> Store:
+    """An in-memory store with the built plans (each in its own named graphs) and the reference graph."""
+    paths = built if built is not None else sorted(settings.build_dir.glob("*-*[0-9].ttl"))
     if not paths:
         raise FileNotFoundError(f"{settings.build_dir} has no built plan - run \"plankg build\" first")
+    graphs = {settings.base + REFERENCE: reference_graph(settings)}
     for path in paths:
         g = Graph().parse(path, format="turtle")
-        plan = g.value(predicate=RDF.type, object=PLAN.Plan)
-        if plan is None:
-            raise ValueError(f"{path}: not a built plan (no plan:Plan in it)")
-        ds.graph(URIRef(f"{plan}/graph")).__iadd__(g)
-    return ds
+        try:
+            plan = plan_iri(g)
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
+        graphs[f"{plan}/graph"] = g
+        inferred = path.with_suffix(".inferred.ttl")
+        if inferred.is_file():
+            graphs[f"{plan}/inferred"] = Graph().parse(inferred, format="turtle")
+    store = Store(base=settings.base)
+    store.bulk_load(graphs)
+    return store
 
 
-__all__ = ["Build", "build", "write", "load_dataset", "read_meta", "PlanSyntaxError", "MetadataError"]
+__all__ = ["Build", "build", "write", "load_store", "read_meta", "PlanSyntaxError", "MetadataError"]

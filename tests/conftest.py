@@ -26,13 +26,14 @@ def settings(tmp_path_factory) -> Settings:
 @pytest.fixture(scope="session")
 def built(settings) -> pipeline.Build:
     result = pipeline.build(SOURCE, settings)
-    pipeline.write(result, settings.build_dir)
+    pipeline.write(result, settings.build_dir, settings)
     return result
 
 
 @pytest.fixture(scope="session")
-def dataset(built, settings):
-    return pipeline.load_dataset(settings)
+def store(built, settings):
+    """The bundled plan in an in-memory Oxigraph store, as `plankg query` assembles it."""
+    return pipeline.load_store(settings)
 
 
 @pytest.fixture

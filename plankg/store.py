@@ -1,0 +1,153 @@
+"""The embedded store: Oxigraph (pyoxigraph) on disk or in memory, holding plans in named graphs.
+
+Graph layout (all names under the configured base)::
+
+    {base}graph/reference          ontology, concept schemes, unit registry, districts, indicators
+    {base}graph/history            PROV-O records of every accepted version of every plan
+    {plan}/graph                   a plan's current asserted triples
+    {plan}/inferred                what the ontology implies for it (plankg.reason)
+
+Queries run on Oxigraph's engine with the union of all graphs as the default graph, and
+parameters are passed as SEP-0007 substitutions, never spliced into the query text. Replacing a
+plan's graphs is a single SPARQL Update, which Oxigraph applies as one transaction: readers see
+the old graphs or the new ones, never a mix.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+REFERENCE = "graph/reference"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+HISTORY = "graph/history"
+
+
+def to_ox(term):
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term):
+    """A pyoxigraph term as an rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:  # RDF 1.1: a plain literal is an xsd:string
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def ntriples(graph: Graph) -> str:
+    return graph.serialize(format="nt")
+
+
+@dataclass
+class Rows:
+    """A SELECT result as plain strings, for the CLI and the HTML tables."""
+
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class Store:
+    """An Oxigraph store; ``path=None`` keeps it in memory."""
+
+    def __init__(self, path: Path | None = None, *, base: str, read_only: bool = False):
+        self.path, self.base = path, base
+        if path is None:
+            self.ox = ox.Store()
+        elif read_only:
+            self.ox = ox.Store.read_only(str(path))
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            self.ox = ox.Store(str(path))
+
+    # -- reading --------------------------------------------------------------
+
+    def query(self, sparql: str, substitutions: Mapping[str, object] | None = None, *,
+              default_graph: Iterable[str] | None = None, named_graphs: Iterable[str] | None = None):
+        """Run a query; the default graph is the union of all graphs unless ``default_graph`` is given."""
+        kwargs = {}
+        if default_graph is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in substitutions.items()}
+        return self.ox.query(sparql, **kwargs)
+
+    def plan_graphs(self, plans: Iterable[str]) -> list[str]:
+        """The graphs that make up the given plans, plus the reference graph."""
+        names = [self.base + REFERENCE]
+        for plan in plans:
+            names += [f"{plan}/graph", f"{plan}/inferred"]
+        return names
+
+    def select(self, sparql: str, substitutions: Mapping[str, object] | None = None, *,
+               default_graph: Iterable[str] | None = None) -> Rows:
+        """A SELECT query's solutions as strings (unbound values as "")."""
+        result = self.query(sparql, substitutions, default_graph=default_graph)
+        if isinstance(result, ox.QueryBoolean):
+            return Rows(["ask"], [[str(bool(result)).lower()]])
+        if isinstance(result, ox.QueryTriples):
+            return Rows(["subject", "predicate", "object"],
+                        [[str(t.subject), str(t.predicate), str(t.object)] for t in result])
+        columns = [v.value for v in result.variables]
+        rows = [["" if s[c] is None else s[c].value for c in columns] for s in result]
+        return Rows(columns, rows)
+
+    def graph(self, name: str) -> Graph:
+        """One named graph, copied into rdflib."""
+        g = Graph()
+        for q in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+            g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        return g
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.ox.named_graphs())
+
+    def __len__(self) -> int:
+        return len(self.ox)
+
+    # -- writing --------------------------------------------------------------
+
+    def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
+        """Replace the content of each named graph, all in one transaction."""
+        parts = []
+        for name, g in graphs.items():
+            parts.append(f"DROP SILENT GRAPH <{name}> ;")
+            if len(g):
+                parts.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{ntriples(g)}}} }} ;")
+        if parts:
+            self.ox.update("\n".join(parts).rstrip(" ;"))
+
+    def bulk_load(self, graphs: Mapping[str, Graph]) -> None:
+        """Fast first load into empty graphs (not transactional: only for a new store)."""
+        for name, g in graphs.items():
+            self.ox.bulk_load(ntriples(g).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                              to_graph=ox.NamedNode(name))
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self.ox.flush()

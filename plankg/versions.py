@@ -1,0 +1,263 @@
+"""The state folder: every accepted version of every plan, its PROV-O history, and the store index.
+
+Layout (default ``data/store/``, set with ``--store`` or ``PLANKG_STORE``)::
+
+    plans/500103-2023/v1.ttl        version 1 (asserted triples, sorted Turtle); never rewritten
+    plans/500103-2023/v2.ttl        version 2 …
+    plans/500103-2023/history.ttl   PROV-O: each version, the activity that made it, its predecessor
+    oxigraph/                       the Oxigraph store the queries run on (rebuilt from the files)
+
+The files are the record; the Oxigraph store is an index of the current versions that can always
+be rebuilt from them. Accepting a version writes its new ``vN.ttl`` (a new name, so nothing
+existing changes), then replaces ``history.ttl`` by an atomic rename: that rename is the commit.
+A crash before it leaves an unreferenced file and the old history; a crash after it leaves an
+index that :meth:`Repository.sync` brings up to date on the next open. Nothing accepted is lost,
+and a rejected amendment writes nothing at all.
+"""
+from __future__ import annotations
+
+import getpass
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from . import reason, serialize
+from .config import Settings
+from .pipeline import atomic_write, plan_iri, reasoned_reference
+from .store import REFERENCE, Store
+from .vocab import DCTERMS, PLAN, PROV, RDF, RDFS, XSD
+
+HEAD = "HEAD"  # a file whose content changes with every accepted version: cheap to poll
+
+
+class RepositoryError(RuntimeError):
+    """The state folder cannot be opened or initialised."""
+
+
+@dataclass(frozen=True)
+class Version:
+    plan: str
+    number: int
+    iri: str
+    path: Path
+    time: str
+    agent: str
+    message: str
+    previous: str | None
+    digest: str
+
+
+def plan_key(plan: str) -> str:
+    """…/plan/500103/2023 → 500103-2023 (the folder name)."""
+    code, year = plan.rstrip("/").split("/")[-2:]
+    return f"{code}-{year}"
+
+
+def digest(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def default_agent() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "unknown"
+
+
+class Repository:
+    """Versions and history on disk, with the Oxigraph index opened only when needed."""
+
+    def __init__(self, settings: Settings, root: Path):
+        self.settings, self.root = settings, root
+        self._store: Store | None = None
+        self._reference: Graph | None = None
+
+    # -- opening -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, settings: Settings, root: Path | None = None, *, initialise: bool = True,
+             validate=None) -> "Repository":
+        """Open the state folder; on first use, import every built plan as its version 1.
+
+        ``validate(graph, reference) -> report`` checks each imported plan; a plan with
+        violations is refused (RepositoryError) rather than served unchecked.
+        """
+        repo = cls(settings, (root or settings.store_dir).resolve())
+        if initialise:
+            repo._import_builds(validate)
+        return repo
+
+    def _import_builds(self, validate) -> None:
+        builds = sorted(self.settings.build_dir.glob("*-*[0-9].ttl"))
+        for path in builds:
+            g = Graph().parse(path, format="turtle")
+            plan = str(plan_iri(g))
+            if self.history_path(plan).is_file():
+                continue
+            if validate is not None:
+                report = validate(g, self.reference)
+                if not report.conforms:
+                    raise RepositoryError(f"{path}: the built plan has rule violations; see `plankg validate`:\n"
+                                          + report.to_text())
+            self.commit(plan, g, agent="plankg build", message=f"imported from {path.name}")
+
+    # -- reading -------------------------------------------------------------
+
+    @property
+    def reference(self) -> Graph:
+        """Ontology, registry and the triples the ontology implies for them (computed once)."""
+        if self._reference is None:
+            self._reference = reasoned_reference(self.settings)
+        return self._reference
+
+    def plan_dir(self, plan: str) -> Path:
+        return self.root / "plans" / plan_key(plan)
+
+    def history_path(self, plan: str) -> Path:
+        return self.plan_dir(plan) / "history.ttl"
+
+    def plans(self) -> list[str]:
+        """Every plan with at least one version."""
+        out = []
+        for h in sorted((self.root / "plans").glob("*/history.ttl")):
+            g = Graph().parse(h, format="turtle")
+            out += [str(p) for p in g.subjects(RDF.type, PLAN.Plan)]
+        return sorted(out)
+
+    def history_graph(self, plan: str) -> Graph:
+        path = self.history_path(plan)
+        return Graph().parse(path, format="turtle") if path.is_file() else Graph()
+
+    def history(self, plan: str) -> list[Version]:
+        """The versions of a plan, oldest first."""
+        g = self.history_graph(plan)
+        versions = []
+        for v in g.subjects(RDF.type, PLAN.PlanVersion):
+            activity = g.value(v, PROV.wasGeneratedBy)
+            number = int(g.value(v, PLAN.versionNumber))
+            prev = g.value(v, PROV.wasRevisionOf)
+            versions.append(Version(
+                plan, number, str(v), self.plan_dir(plan) / f"v{number}.ttl",
+                str(g.value(v, PROV.generatedAtTime)), str(g.value(g.value(activity, PROV.wasAssociatedWith), RDFS.label) or ""),
+                str(g.value(activity, RDFS.comment) or ""), str(prev) if prev else None,
+                str(g.value(v, DCTERMS.identifier))))
+        return sorted(versions, key=lambda v: v.number)
+
+    def current(self, plan: str) -> Version:
+        versions = self.history(plan)
+        if not versions:
+            raise RepositoryError(f"no plan {plan} in {self.root} (known: {', '.join(self.plans()) or 'none'})")
+        return versions[-1]
+
+    def version_graph(self, plan: str, number: int | None = None) -> Graph:
+        """The asserted triples of one version (default: the current one)."""
+        versions = self.history(plan)
+        chosen = versions[-1] if number is None else next((v for v in versions if v.number == number), None)
+        if chosen is None:
+            raise RepositoryError(f"{plan} has no version {number} (it has 1…{len(versions)})")
+        return Graph().parse(chosen.path, format="turtle")
+
+    # -- writing -------------------------------------------------------------
+
+    def commit(self, plan: str, graph: Graph, *, agent: str, message: str, used: str | None = None,
+               hooks=None) -> Version:
+        """Store ``graph`` as the plan's next version; the history rename is the commit point.
+
+        ``hooks`` (tests only) is called with a step name between the steps, to simulate a crash.
+        """
+        hook = hooks or (lambda step: None)
+        folder = self.plan_dir(plan)
+        folder.mkdir(parents=True, exist_ok=True)
+        history = self.history_graph(plan)
+        previous = self.history(plan)[-1] if history else None
+        number = previous.number + 1 if previous else 1
+        text = serialize.turtle(graph)
+        path = folder / f"v{number}.ttl"
+        atomic_write(path, text)
+        hook("version-written")
+        now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        version = URIRef(f"{plan}/version/{number}")
+        activity = URIRef(f"{plan}/version/{number}/activity")
+        h = history
+        h.bind("plan", PLAN)
+        h.bind("prov", PROV)
+        h.bind("dcterms", DCTERMS)
+        h.add((URIRef(plan), RDF.type, PLAN.Plan))
+        h.set((URIRef(plan), PLAN.currentVersion, version))
+        h.add((version, RDF.type, PLAN.PlanVersion))
+        h.add((version, RDF.type, PROV.Entity))
+        h.add((version, PROV.specializationOf, URIRef(plan)))
+        h.add((version, PLAN.versionNumber, Literal(number, datatype=XSD.integer)))
+        h.add((version, PROV.generatedAtTime, Literal(now, datatype=XSD.dateTime)))
+        h.add((version, PROV.wasGeneratedBy, activity))
+        h.add((version, DCTERMS.identifier, Literal(digest(text))))
+        h.add((version, RDFS.label, Literal(f"第{number}版", lang="zh")))
+        h.add((version, RDFS.label, Literal(f"version {number}", lang="en")))
+        h.add((activity, RDF.type, PROV.Activity))
+        h.add((activity, RDF.type, PLAN.Amendment if previous else PLAN.Import))
+        h.add((activity, PROV.endedAtTime, Literal(now, datatype=XSD.dateTime)))
+        agent_node = URIRef(f"{activity}/agent")
+        h.add((activity, PROV.wasAssociatedWith, agent_node))
+        h.add((agent_node, RDF.type, PROV.Agent))
+        h.add((agent_node, RDFS.label, Literal(agent)))
+        h.add((activity, RDFS.comment, Literal(message)))
+        if used:
+            h.add((activity, PLAN.change, Literal(used)))
+        if previous:
+            h.add((version, PROV.wasRevisionOf, URIRef(previous.iri)))
+            h.add((activity, PROV.used, URIRef(previous.iri)))
+        atomic_write(self.history_path(plan), serialize.turtle(h))  # the commit point
+        hook("history-written")
+        atomic_write(self.root / HEAD, f"{plan} {number} {now}\n")
+        if self._store is not None:
+            self._index(plan, graph, h)
+        hook("indexed")
+        return self.history(plan)[-1]
+
+    # -- the index -----------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The on-disk Oxigraph store, opened (and brought up to date) on first use."""
+        if self._store is None:
+            try:
+                self._store = Store(self.root / "oxigraph", base=self.settings.base)
+            except OSError as e:
+                raise RepositoryError(f"{self.root / 'oxigraph'}: cannot open the store ({e}); "
+                                      "is another plankg process using it?") from None
+            self.sync()
+        return self._store
+
+    def sync(self) -> list[str]:
+        """Reload into the index every plan whose current version it does not hold; return them."""
+        store = self.store if self._store is None else self._store
+        changed = []
+        ref_name = self.settings.base + REFERENCE
+        ref_digest = digest(serialize.turtle(self.reference))
+        held = {r[0]: r[1] for r in store.select(
+            "SELECT ?g ?d WHERE { GRAPH ?g { ?g <https://w3id.org/plankg/ontology#contentDigest> ?d } }").rows}
+        if held.get(ref_name) != ref_digest:
+            ref = Graph()
+            ref += self.reference
+            ref.add((URIRef(ref_name), PLAN.contentDigest, Literal(ref_digest)))
+            store.replace_graphs({ref_name: ref})
+            changed.append(ref_name)
+        for plan in self.plans():
+            current = self.current(plan)
+            if held.get(f"{plan}/history") == current.digest:
+                continue
+            self._index(plan, Graph().parse(current.path, format="turtle"), self.history_graph(plan))
+            changed.append(plan)
+        store.flush()
+        return changed
+
+    def _index(self, plan: str, graph: Graph, history: Graph) -> None:
+        inferred = reason.infer(graph, self.reference)
+        h = Graph()
+        h += history
+        current = self.history(plan)[-1]
+        h.add((URIRef(f"{plan}/history"), PLAN.contentDigest, Literal(current.digest)))
+        self._store.replace_graphs({f"{plan}/graph": graph, f"{plan}/inferred": inferred, f"{plan}/history": h})
