@@ -94,8 +94,9 @@ def _rel(path: Path) -> str:
               help="A query parameter, e.g. --param unit=区发改委 (repeatable).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
+@click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 byte-order mark, so Excel reads the Chinese.")
 @click.pass_context
-def query(ctx, name, params, fmt):
+def query(ctx, name, params, fmt, bom):
     """Run a canned query (a name from queries/) or a SPARQL file, and print the rows.
 
     Example:
@@ -103,6 +104,7 @@ def query(ctx, name, params, fmt):
     \b
         plankg query tasks-led-by --param unit=区发改委
         plankg query unit-workload --format csv > workload.csv
+        plankg query targets --format csv --bom > targets.csv   # for Excel
         plankg query my-question.rq
     """
     settings = _settings(ctx)
@@ -129,7 +131,8 @@ def query(ctx, name, params, fmt):
         raise click.ClickException(str(e)) from None
     except (SyntaxError, RuntimeError, ValueError) as e:  # pyoxigraph's parse and evaluation errors
         raise click.ClickException(f"{name}: the query failed: {str(e).splitlines()[0]}") from None
-    click.echo(render(rows.columns, rows.rows, fmt), nl=False)
+    out = render(rows.columns, rows.rows, fmt)
+    click.echo(("\ufeff" + out) if bom and fmt == "csv" else out, nl=False)
 
 
 # -- Versions and amendments -------------------------------------------------

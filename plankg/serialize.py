@@ -1,36 +1,71 @@
 """Graphs → deterministic Turtle for files kept under version control.
 
-rdflib's Turtle writer already sorts predicates and objects; this one also orders subjects by
-their IRI with numbers compared as numbers (task/2 before task/10), so that a change to the
-plan moves only the lines it touches.
+Subjects in IRI order with numbers compared as numbers (task/2 before task/10), predicates and
+objects sorted, one predicate per line, so that a change to the plan moves only the lines it
+touches. Written directly rather than through rdflib's Turtle serializer, whose prefix lookup
+costs grow with every distinct IRI path and made writing a plan take seconds.
 """
 from __future__ import annotations
 
-import io
 import re
 
-from rdflib import BNode, Graph
-from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
 
 _DIGITS = re.compile(r"(\d+)")
+_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 def natural_key(term) -> tuple:
     """Sort key: blank nodes last, then the IRI split into text and numbers."""
     parts = _DIGITS.split(str(term))
-    return (isinstance(term, BNode), [int(p) if p.isdigit() else p for p in parts])
+    return (isinstance(term, BNode), [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts])
 
 
-class SortedTurtleSerializer(TurtleSerializer):
-    def orderSubjects(self):  # noqa: N802 (rdflib's name)
-        subjects = sorted(self._subjects, key=natural_key)
-        for s in subjects:
-            self._topLevels[s] = True
-        return subjects
+def _object_key(term) -> tuple:
+    if isinstance(term, Literal):
+        return (1, str(term.datatype or ""), term.language or "", str(term))
+    return (0,) + natural_key(term)
+
+
+class _Writer:
+    def __init__(self, graph: Graph):
+        self.prefixes = sorted(((p, str(ns)) for p, ns in graph.namespaces() if p),
+                               key=lambda pn: -len(pn[1]))
+        self.used: set[str] = set()
+
+    def iri(self, term: URIRef) -> str:
+        s = str(term)
+        for prefix, ns in self.prefixes:
+            if s.startswith(ns) and _LOCAL.match(s[len(ns):]):
+                self.used.add(prefix)
+                return f"{prefix}:{s[len(ns):]}"
+        return f"<{s}>"
+
+    def term(self, term) -> str:
+        if isinstance(term, URIRef):
+            return self.iri(term)
+        if isinstance(term, BNode):
+            return f"_:{term}"
+        quoted = Literal(str(term)).n3()
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if term.datatype:
+            return f"{quoted}^^{self.iri(term.datatype)}"
+        return quoted
 
 
 def turtle(graph: Graph) -> str:
-    """The graph as Turtle, subjects in natural IRI order."""
-    out = io.BytesIO()
-    SortedTurtleSerializer(graph).serialize(out, encoding="utf-8")
-    return out.getvalue().decode("utf-8")
+    """The graph as sorted Turtle with the graph's bound prefixes."""
+    w = _Writer(graph)
+    blocks = []
+    for s in sorted(set(graph.subjects()), key=natural_key):
+        preds = sorted(set(graph.predicates(s)), key=lambda p: (p != RDF.type, str(p)))
+        lines = []
+        for p in preds:
+            objs = sorted(graph.objects(s, p), key=_object_key)
+            pred = "a" if p == RDF.type else w.iri(p)
+            lines.append(f"    {pred} " + ",\n        ".join(w.term(o) for o in objs))
+        blocks.append(w.term(s) + "\n" + " ;\n".join(lines) + " .\n")
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(w.prefixes) if p in w.used)
+    return head + "\n" + "\n".join(blocks)
