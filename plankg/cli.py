@@ -1,4 +1,4 @@
-"""The ``plankg`` command: build the graph, run canned questions."""
+"""The ``plankg`` command: read and build plans, run canned questions."""
 from __future__ import annotations
 
 import csv
@@ -13,6 +13,7 @@ import click
 
 from . import canned, pipeline
 from .config import Settings, from_env
+from .layouts import LAYOUTS, summary
 from .sources import PlanSyntaxError
 
 
@@ -63,6 +64,53 @@ def build(ctx, sources):
                    f"{len(result.plan.subsections)} sub-sections, {len(result.graph)} triples → {_rel(path)}")
         if result.coverage is not None:
             click.echo(f"  {result.coverage}")
+        if result.plan.problems:
+            click.echo(f"  {len(result.plan.problems)} thing(s) in the text could not be read "
+                       f"(layout {result.plan.layout}); list them with: plankg read {result.plan.path}")
+
+
+@cli.command("read")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--layout", type=click.Choice(LAYOUTS),
+              help="Read the text in this layout instead of the detected one.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def read_command(ctx, source, layout, fmt):
+    """Show how a plan text reads - layout, tasks, units, problems - without adding it anywhere.
+
+    Check a new district's document before building it. The layout is detected (and the reason
+    given) unless --layout names it: lines, brackets, parentheses, inline, ordinal, one-line,
+    table. JSON has the shape of tests/data/samples/*.expected.json plus "problems". Exit 0 when
+    the text was read (problems are listed), 2 when no tasks could be read at all.
+
+    Example:
+
+    \b
+        plankg read other-district-2024.txt
+        plankg read other-district-2024.txt --layout one-line --format json
+    """
+    from .sources import read_plan
+
+    try:
+        plan = read_plan(source, layout=layout)
+    except PlanSyntaxError as e:
+        click.echo(f"Error: {e}", err=True)
+        ctx.exit(2)
+    reading = summary(plan)
+    if fmt == "json":
+        click.echo(json.dumps(reading, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{source}: layout {plan.layout} ({plan.layout_reason})")
+    click.echo(f"lead rule: {reading['lead_rule']}")
+    sections = {s.number: s.numeral for s in plan.sections}
+    columns = ["id", "line", "section", "lead", "responsible", "leaders", "text"]
+    rows = [[t.id, str(t.line), sections.get(t.section, ""), "、".join(u.name for u in t.lead),
+             "、".join(u.name for u in t.responsible), "、".join(t.officials), t.title or t.text]
+            for t in plan.tasks]
+    click.echo(render(columns, rows, "table"), nl=False)
+    click.echo(f"problems: {len(plan.problems)}")
+    for p in plan.problems:
+        click.echo(f"  {f'line {p.line}' if p.line else 'text'}: {p.message}")
 
 
 @cli.command()
@@ -269,6 +317,49 @@ def diff_command(ctx, old, new, fmt, plan, store):
         click.echo(serialize.turtle(g), nl=False)
     else:
         click.echo(d.to_text(), nl=False)
+
+
+# -- The server ---------------------------------------------------------------
+
+@cli.command()
+@click.option("--host", help="Address to listen on (env PLANKG_HOST; default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (env PLANKG_PORT; default 5000).")
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path),
+              help="State folder: versions, history, the Oxigraph store (env PLANKG_STORE; default data/store).")
+@click.option("--store-url", help="Use an external SPARQL 1.1 query endpoint instead (env PLANKG_STORE_URL).")
+@click.option("--store-update-url", help="Its update endpoint (env PLANKG_STORE_UPDATE_URL; default: …/query → …/update).")
+@click.option("--query-timeout", type=float, help="Seconds a query may run (env PLANKG_QUERY_TIMEOUT; default 10).")
+@click.option("--max-rows", type=int, help="Result rows a query may return (env PLANKG_MAX_ROWS; default 10000).")
+@click.option("--max-request-bytes", type=int, help="Largest request (env PLANKG_MAX_REQUEST_BYTES; default 1000000).")
+@click.option("--service-allowlist", multiple=True, metavar="URL",
+              help="An endpoint SERVICE may call (repeatable; env PLANKG_SERVICE_ALLOWLIST, space-separated).")
+@click.option("--workers", type=int, help="HTTP worker processes (env PLANKG_WORKERS; default: one per core, 2–8).")
+@click.option("--threads", type=int, help="Threads per worker (env PLANKG_THREADS; default 4).")
+@click.option("--query-processes", type=int, help="Query processes per worker (env PLANKG_QUERY_PROCESSES; default 2).")
+@click.pass_context
+def serve(ctx, store, service_allowlist, **options):
+    """Serve the graph: SPARQL endpoint, canned questions, pages, and updates (with PLANKG_UPDATE_TOKEN).
+
+    On first start the bundled plan is built, validated and loaded into the state folder.
+
+    Example:
+
+    \b
+        plankg serve
+        PLANKG_UPDATE_TOKEN=s3cret plankg serve --port 8080 --query-timeout 5
+    """
+    from .server.config import from_env as server_env
+    from .server.run import serve as run
+
+    settings = _settings(ctx)
+    if store:
+        settings = settings.with_overrides(store_dir_override=store.resolve())
+    try:
+        config = server_env().with_overrides(settings=settings, service_allowlist=tuple(service_allowlist) or None,
+                                             **options)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    run(config, echo=click.echo)
 
 
 def render(columns: list[str], rows: list[list[str]], fmt: str) -> str:

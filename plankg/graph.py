@@ -44,7 +44,7 @@ class PlanMeta:
     parent_en: str | None = None
     published_at: str | None = None
     published_note: str | None = None
-    layout: str = "lines"
+    layout: str | None = None  # see plankg.layouts; None: detected from the text
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,11 @@ class Iris:
         return URIRef(f"{self.plan}/section/{number}" + (f"/{sub}" if sub else ""))
 
     def task(self, task: Task) -> URIRef:
+        """…/task/21; …/task/21-2 for a number used twice; …/task/2.3 where numbering restarts
+        (task 3 of section 2; …/task/t2.1 for row 1 of table 2)."""
         suffix = f"-{task.occurrence}" if task.occurrence > 1 else ""
-        return URIRef(f"{self.plan}/task/{task.number}{suffix}")
+        key = ".".join((*task.scope, str(task.number)))
+        return URIRef(f"{self.plan}/task/{key}{suffix}")
 
     def unregistered(self, name: str) -> URIRef:
         return URIRef(f"{self.base}unit/{self.code}/unregistered/{quote(name, safe='')}")
@@ -107,6 +110,8 @@ def build_graph(plan: PlanText, meta: PlanMeta, registry: Registry, base: str, a
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     _plan_node(g, iris, plan, meta)
+    if plan.lead_rule_text:
+        g.add((iris.plan, PLAN.leadRule, _lit(plan.lead_rule_text, lang="zh")))
     for s in plan.sections:
         node = iris.section(s.number)
         g.add((node, RDF.type, PLAN.Section))
@@ -179,15 +184,25 @@ def _plan_node(g: Graph, iris: Iris, plan: PlanText, meta: PlanMeta) -> None:
 def _task(g: Graph, iris: Iris, node: URIRef, task: Task, meta: PlanMeta, registry: Registry) -> None:
     g.add((node, RDF.type, PLAN.Task))
     g.add((node, PLAN.inPlan, iris.plan))
-    g.add((node, PLAN.section, iris.section(task.section)))
+    if task.section:  # 0: the plan has no section heading above this task
+        g.add((node, PLAN.section, iris.section(task.section)))
     if task.subsection is not None:
         g.add((node, PLAN.subsection, iris.section(task.section, task.subsection)))
     g.add((node, PLAN.number, _int(task.number)))
     g.add((node, PLAN.numeral, _lit(task.numeral)))
     g.add((node, PLAN.text, _lit(task.text, lang="zh")))
+    if task.title:
+        g.add((node, PLAN.title, _lit(task.title, lang="zh")))
+    shown, key = (task.id, ".".join((*task.scope, str(task.number)))) if task.scope else (task.number, task.number)
+    if task.scope:
+        g.add((node, PLAN.taskId, _lit(task.id)))
     short = task.text if len(task.text) <= 30 else task.text[:30] + "…"
-    g.add((node, RDFS.label, _lit(f"任务{task.number}：{short}", lang="zh")))
-    g.add((node, RDFS.label, _lit(f"Task {task.number}", lang="en")))
+    g.add((node, RDFS.label, _lit(f"任务{shown}：{short}", lang="zh")))
+    g.add((node, RDFS.label, _lit(f"Task {key}", lang="en")))
+    for official in task.officials:  # people, never units
+        g.add((node, PLAN.responsibleOfficial, _lit(official, lang="zh")))
+    if task.lead_by_rule:
+        g.add((node, PLAN.leadFromRule, _lit(True)))
     g.add((node, PLAN.sourceDocument, iris.source))
     _located(g, node, task.line, task.start, task.end)
     if task.truncated:

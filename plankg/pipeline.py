@@ -93,7 +93,7 @@ def build(source: Path, settings: Settings, meta: PlanMeta | None = None,
     """Read one plan text and build its graph (nothing is written)."""
     source = Path(source)
     meta = meta or read_meta(source)
-    plan = read_plan(source)
+    plan = read_plan(source, layout=meta.layout)
     registry = registry or load_registry(settings)
     hook, coverage = _target_hook(settings.base)
     g = build_graph(plan, meta, registry, settings.base, add_targets=hook)

@@ -6,6 +6,11 @@ optional sub-section headings (``（一）…``), task lines (``1.…`` or ``1�
 repeated units, lists ending in 等, tasks without unit lines — so that the rule checks can report
 it. A line that fits none of these forms is a :class:`PlanSyntaxError` naming file, line and the
 form expected; nothing is guessed silently.
+
+This strict reader is the ``lines`` layout. The plans of other districts come in other layouts
+(units in brackets at the end of a task, whole documents on one line, flattened tables …):
+:func:`read_plan` detects the layout and plankg.layouts reads it into the same records, reporting
+what it cannot read in ``PlanText.problems``.
 """
 from __future__ import annotations
 
@@ -13,18 +18,22 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import cn2an
 
 SECTION_RE = re.compile(r"^(?P<num>[一二三四五六七八九十]+)\s*[、.．,，]\s*(?P<title>.*)$")
 SUBSECTION_RE = re.compile(r"^[(（]\s*(?P<num>[一二三四五六七八九十]+)\s*[)）]\s*(?P<title>.*)$")
 TASK_RE = re.compile(r"^(?P<num>[0-9０-９]+)\s*[.．、](?![0-9０-９])\s*(?P<text>.*)$")
-UNIT_LINE_RE = re.compile(r"^(?P<role>牵头单位|责任单位|配合单位)\s*[:：]\s*(?P<list>.*)$")
+UNIT_LINE_RE = re.compile(r"^(?P<role>牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|责任领导|分管领导)"
+                          r"\s*[:：]\s*(?P<list>.*)$")
 LOOKS_LIKE_TASK_RE = re.compile(r"^[0-9０-９]+\s*\S?\s*[一-鿿“\"]|^[0-9０-９]+[A-Za-z]")
 SEPARATORS = "、,，;；"
 OPEN_LIST_MARK = "等"
 TRAILING_PUNCT = "。.；;，,"
-ROLES = {"牵头单位": "lead", "责任单位": "responsible", "配合单位": "responsible"}
+ROLES = {"牵头单位": "lead", "牵头部门": "lead", "责任单位": "responsible", "责任部门": "responsible",
+         "配合单位": "responsible", "配合部门": "responsible", "协办单位": "responsible",
+         "责任领导": "officials", "分管领导": "officials"}  # officials are people, never units
 
 
 class PlanSyntaxError(ValueError):
@@ -89,6 +98,22 @@ class Task:
     responsible_line: int | None = None
     truncated: bool = False
     occurrence: int = 1  # >1 when the same number was used before (kept for the checks)
+    id: str = ""  # the identity a reader quotes: "21", or "二.3" / "表2-1" where numbering restarts
+    scope: tuple[str, ...] = ()  # what qualifies the number when numbering restarts: ("2",), ("t1",)
+    officials: list[str] = field(default_factory=list)  # 责任领导 as written: people, never units
+    title: str | None = None  # a short title cell before the task text (tables)
+    lead_by_rule: bool = False  # the lead was taken from the responsible list by the plan's lead rule
+
+    def __post_init__(self):
+        if not self.id:
+            self.id = str(self.number) + (f"-{self.occurrence}" if self.occurrence > 1 else "")
+
+
+class Problem(NamedTuple):
+    """Something in a plan text that could not be read (reported, never turned into data)."""
+
+    line: int | None
+    message: str
 
 
 @dataclass
@@ -99,6 +124,11 @@ class PlanText:
     subsections: list[Subsection]
     tasks: list[Task]
     preamble_lines: int
+    layout: str = "lines"
+    layout_reason: str = ""
+    lead_rule: str = "field"  # field | first-listed | marked | none (see plankg.layouts)
+    lead_rule_text: str | None = None  # the sentence stating the rule, as written
+    problems: list[Problem] = field(default_factory=list)
 
 
 def chinese_number(numeral: str) -> int:
@@ -153,8 +183,11 @@ def _stray_characters(sections: list[Section]) -> None:
             s.stray_character = s.title[0]
 
 
-def read_plan(path: str | Path, text: str | None = None) -> PlanText:
-    """Read a plan text file (UTF-8) into records; raise PlanSyntaxError on unreadable input."""
+def read_plan(path: str | Path, text: str | None = None, layout: str | None = None) -> PlanText:
+    """Read a plan text file (UTF-8) into records; raise PlanSyntaxError on unreadable input.
+
+    The layout (see plankg.layouts) is detected unless given; the plan records which was used.
+    """
     path = Path(path)
     if text is None:
         try:
@@ -166,7 +199,9 @@ def read_plan(path: str | Path, text: str | None = None) -> PlanText:
         except UnicodeDecodeError as e:
             line = raw[: e.start].count(b"\n") + 1
             raise PlanSyntaxError(path, line, f"not UTF-8 text (byte {e.start}); save the plan as UTF-8") from None
-    return _Reader(str(path), text).read()
+    from . import layouts  # the readers of the other layouts build on this module
+
+    return layouts.read(str(path), text, layout)
 
 
 class _Reader:
@@ -277,6 +312,9 @@ class _Reader:
         if task is None:
             raise self.error(no, f"a {label} line with no task before it (expected a task line \"N.text\" first)")
         role = ROLES[label]
+        if role == "officials":
+            task.officials += [u.name for u in split_units(m["list"], no, start + m.start("list"))[0] if u.name]
+            return
         if getattr(task, f"{role}_line") is not None:
             raise self.error(no, f"a second {label} line for task {task.number} "
                                  f"(the first is on line {getattr(task, f'{role}_line')})")
