@@ -39,23 +39,43 @@ def cli(ctx, base, data_dir, build_dir):
 
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--district", help="District name, e.g. 沙坪坝区 (instead of a .toml metadata file).")
+@click.option("--code", help="Six-digit GB/T 2260 division code of the district, e.g. 500106.")
+@click.option("--year", type=int, help="The year the plan is for.")
+@click.option("--title", help="Document title (default: the file name).")
+@click.option("--publisher", help="Who published it (default: the district's people's government).")
+@click.option("--layout", type=click.Choice(LAYOUTS), help="Read the text in this layout instead of the detected one.")
 @click.pass_context
-def build(ctx, sources):
-    """Read plan texts and write their graphs as sorted Turtle.
+def build(ctx, sources, district, code, year, title, publisher, layout):
+    """Read plan texts and write their graphs as sorted Turtle, one file (and named graph) per plan.
 
-    With no SOURCES, builds the bundled plan (data/source/yuzhong-2023-key-tasks.txt).
-    Each text needs a metadata file beside it with the same name and .toml.
+    With no SOURCES, builds the bundled plan (data/source/yuzhong-2023-key-tasks.txt). A text's
+    metadata comes from a .toml file beside it with the same name, or from --district, --code
+    and --year (IRIs are keyed by code and year, so two plans never collide).
 
     Example:
 
     \b
         plankg build
-        plankg --build-dir /tmp/build build data/source/yuzhong-2023-key-tasks.txt
+        plankg build shapingba-2022.txt --district 沙坪坝区 --code 500106 --year 2022
     """
     settings = _settings(ctx)
     sources = sources or (settings.bundled_plan,)
+    given = [n for n, v in (("--district", district), ("--code", code), ("--year", year)) if v]
+    meta = None
+    if given:
+        if len(given) < 3:
+            raise click.ClickException("--district, --code and --year go together (or use a .toml file)")
+        if not (code.isdigit() and len(code) == 6):
+            raise click.ClickException(f"--code {code!r}: expected a six-digit division code such as 500106")
+        if len(sources) != 1:
+            raise click.ClickException("--district/--code/--year describe one plan: give exactly one SOURCE")
+        from .graph import PlanMeta
+
+        meta = PlanMeta(title=title or sources[0].stem, publisher=publisher or f"{district}人民政府",
+                        district=district, division_code=code, year=year, layout=layout)
     try:
-        results = [pipeline.build(s, settings) for s in sources]  # read everything before writing
+        results = [pipeline.build(s, settings, meta=meta) for s in sources]  # read everything before writing
     except (PlanSyntaxError, pipeline.MetadataError) as e:
         raise click.ClickException(str(e)) from None
     for result in results:
