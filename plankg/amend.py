@@ -63,6 +63,11 @@ def _walk(node):
             yield from _walk(value)
 
 
+def _field(op: CompValue, key: str):
+    """A field of an algebra node, or None (CompValue.get returns the key itself when missing)."""
+    return op[key] if key in op else None
+
+
 def check_update(text: str) -> None:
     """Refuse updates that could reach beyond the plan's own graph (LOAD, SERVICE, GRAPH, WITH …)."""
     try:
@@ -75,13 +80,13 @@ def check_update(text: str) -> None:
         if op.name not in ALLOWED_OPERATIONS:
             raise AmendmentError(f"{op.name.upper()} is not allowed: an amendment may only INSERT and DELETE "
                                  "triples of the plan's own graph")
-        if op.get("withClause") is not None or op.get("using"):
+        if _field(op, "withClause") is not None or _field(op, "using"):
             raise AmendmentError("WITH and USING are not allowed: the update applies to the plan's graph")
-        for part in (op, op.get("insert"), op.get("delete")):
-            if isinstance(part, CompValue) and part.get("quads"):
+        for part in (op, _field(op, "insert"), _field(op, "delete")):
+            if isinstance(part, CompValue) and _field(part, "quads"):
                 raise AmendmentError("GRAPH blocks are not allowed: write the triples without GRAPH; "
                                      "the update applies to the plan's own graph")
-        for node in _walk(op.get("where")):
+        for node in _walk(_field(op, "where")):
             if node.name == "ServiceGraphPattern":
                 raise AmendmentError("SERVICE is not allowed in an amendment")
             if node.name == "GraphGraphPattern":
@@ -137,7 +142,7 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
     new = candidate(repo, plan, change)
     data = Graph()
     data += new
-    data += repo.reference
+    data += repo.shared
     report = validate(data)
     if not report.conforms:
         return Outcome(plan, False, report, new)

@@ -26,7 +26,7 @@ from rdflib import Graph, Literal, URIRef
 
 from . import reason, serialize
 from .config import Settings
-from .pipeline import atomic_write, plan_iri, reasoned_reference
+from .pipeline import atomic_write, plan_iri, reasoned_reference, reference_graph
 from .store import REFERENCE, Store
 from .vocab import DCTERMS, PLAN, PROV, RDF, RDFS, XSD
 
@@ -74,6 +74,7 @@ class Repository:
         self.settings, self.root = settings, root
         self._store: Store | None = None
         self._reference: Graph | None = None
+        self._shared: Graph | None = None
 
     # -- opening -------------------------------------------------------------
 
@@ -98,13 +99,20 @@ class Repository:
             if self.history_path(plan).is_file():
                 continue
             if validate is not None:
-                report = validate(g, self.reference)
+                report = validate(g, self.shared)
                 if not report.conforms:
                     raise RepositoryError(f"{path}: the built plan has rule violations; see `plankg validate`:\n"
                                           + report.to_text())
             self.commit(plan, g, agent="plankg build", message=f"imported from {path.name}")
 
     # -- reading -------------------------------------------------------------
+
+    @property
+    def shared(self) -> Graph:
+        """Ontology, concept schemes and registry as written: what validation checks a plan against."""
+        if self._shared is None:
+            self._shared = reference_graph(self.settings)
+        return self._shared
 
     @property
     def reference(self) -> Graph:

@@ -1,0 +1,182 @@
+"""Amendments: checked before they are accepted, atomic when stored, visible in history and diff."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from plankg import amend, diff, pipeline
+from plankg.cli import cli
+from plankg.validate import validate
+from plankg.versions import Repository
+
+from .conftest import PLAN_IRI, SOURCE
+
+TASK7 = PLAN_IRI + "/task/7"
+PREFIX = "PREFIX plan: <https://w3id.org/plankg/ontology#>\n"
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def imported(settings, built, tmp_path_factory):
+    """A state folder with the bundled plan imported (and validated) once; tests get copies."""
+    root = tmp_path_factory.mktemp("template") / "store"
+    Repository.open(settings.with_overrides(store_dir_override=root), validate=lambda g, ref: validate(g + ref))
+    return root
+
+
+@pytest.fixture
+def repo(settings, imported, tmp_path):
+    root = tmp_path / "store"
+    shutil.copytree(imported, root)
+    return Repository.open(settings.with_overrides(store_dir_override=root), initialise=False)
+
+
+def revised(tmp_path, old, new) -> Path:
+    path = tmp_path / "revised.txt"
+    text = SOURCE.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_first_open_imports_the_built_plan_as_version_1(repo):
+    assert repo.plans() == [PLAN_IRI]
+    (v1,) = repo.history(PLAN_IRI)
+    assert (v1.number, v1.agent, v1.previous) == (1, "plankg build", None)
+    assert v1.path.is_file()
+
+
+def test_rejected_amendment_changes_no_file(repo, tmp_path):
+    before = snapshot(repo.root)
+    change = amend.RevisedText(revised(tmp_path, "责任单位:区金融办、区经信委", "责任单位:区金融办、区经信伟"))
+    outcome = amend.amend(repo, PLAN_IRI, change, agent="test", message="typo")
+    assert not outcome.accepted
+    assert any("区经信伟" in r.message_en + r.message_zh + str(r.value) for r in outcome.report.results)
+    assert snapshot(repo.root) == before
+
+
+def test_rejected_sparql_update_changes_no_file(repo):
+    before = snapshot(repo.root)
+    update = PREFIX + f"DELETE WHERE {{ <{TASK7}> plan:leadUnit ?u }}"
+    outcome = amend.amend(repo, PLAN_IRI, amend.SparqlUpdate(update), agent="test", message="drop leads")
+    assert not outcome.accepted and not outcome.report.conforms
+    assert snapshot(repo.root) == before
+
+
+def test_reworded_text_is_accepted_and_shows_in_diff(repo, tmp_path):
+    change = amend.RevisedText(revised(tmp_path, "7.丰富消费活动,", "7.持续丰富消费活动,"))
+    outcome = amend.amend(repo, PLAN_IRI, change, agent="steward", message="reword task 7")
+    assert outcome.accepted and outcome.version.number == 2
+    d = diff.diff(repo.version_graph(PLAN_IRI, 1), repo.version_graph(PLAN_IRI, 2))
+    assert [(old.number, aspects) for old, _, aspects in d.changed] == [("7", ["text"])]
+    assert not d.added and not d.removed
+    assert "~ task 7 changed (text)" in d.to_text()
+    versions = repo.history(PLAN_IRI)
+    assert [(v.number, v.agent, v.message) for v in versions] == [
+        (1, "plankg build", "imported from 500103-2023.ttl"), (2, "steward", "reword task 7")]
+    assert versions[1].previous == versions[0].iri
+
+
+def test_added_responsible_unit_is_accepted(repo, tmp_path):
+    change = amend.RevisedText(revised(tmp_path, "牵头单位:区大数据局\n97.", "牵头单位:区大数据局\n责任单位:区统计局\n97."))
+    outcome = amend.amend(repo, PLAN_IRI, change, agent="steward", message="task 96 gets 区统计局")
+    assert outcome.accepted
+    d = diff.diff(repo.version_graph(PLAN_IRI, 1), repo.version_graph(PLAN_IRI, 2), reference=repo.reference)
+    ((old, new, aspects),) = d.changed
+    assert (new.number, aspects, old.responsible, new.responsible) == ("96", ["responsible"], (), ("区统计局",))
+    rows = repo.store.select(PREFIX + "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                             f"SELECT ?name WHERE {{ <{PLAN_IRI}/task/96> plan:responsibleUnit/skos:prefLabel ?name "
+                             "FILTER (LANG(?name) = 'zh') }").rows
+    assert rows == [["区统计局"]]
+
+
+def test_unit_disappears(repo, tmp_path):
+    change = amend.RevisedText(revised(tmp_path, "牵头单位:区统计局", "牵头单位:区发改委"))
+    assert amend.amend(repo, PLAN_IRI, change, agent="s", message="m").accepted
+    d = diff.diff(repo.version_graph(PLAN_IRI, 1), repo.version_graph(PLAN_IRI, 2), reference=repo.reference)
+    assert d.units_disappeared == ["区统计局"] and d.units_appeared == []
+    rdf = diff.to_rdf(d, PLAN_IRI + "/version/1", PLAN_IRI + "/version/2", PLAN_IRI)
+    from plankg.vocab import PLAN
+    assert {str(o) for o in rdf.objects(None, PLAN.changedTask)} == {PLAN_IRI + "/task/167"}
+
+
+def test_sparql_update_accepted_and_indexed(repo):
+    update = PREFIX + (f"DELETE {{ <{TASK7}> plan:text ?t }} INSERT {{ <{TASK7}> plan:text \"丰富消费活动。\"@zh }} "
+                       f"WHERE {{ <{TASK7}> plan:text ?t }}")
+    outcome = amend.amend(repo, PLAN_IRI, amend.SparqlUpdate(update), agent="s", message="shorten task 7")
+    assert outcome.accepted
+    rows = repo.store.select(PREFIX + f"SELECT ?t WHERE {{ <{TASK7}> plan:text ?t }}").rows
+    assert rows == [["丰富消费活动。"]]
+    assert repo.history(PLAN_IRI)[-1].number == 2
+
+
+@pytest.mark.parametrize("update, message", [
+    ("LOAD <http://127.0.0.1:9/x.ttl>", "LOAD is not allowed"),
+    (PREFIX + "INSERT { ?s plan:text 'x' } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+     "SERVICE is not allowed"),
+    (PREFIX + "INSERT DATA { GRAPH <urn:x> { <urn:a> plan:text 'x' } }", "GRAPH blocks are not allowed"),
+    ("DROP ALL", "DROP is not allowed"),
+    ("INSERT DATA { <urn:a> <urn:b> ", "not valid SPARQL 1.1 Update"),
+])
+def test_updates_that_reach_outside_the_plan_are_refused(repo, update, message):
+    before = snapshot(repo.root)
+    with pytest.raises(amend.AmendmentError, match=message):
+        amend.amend(repo, PLAN_IRI, amend.SparqlUpdate(update), agent="s", message="m")
+    assert snapshot(repo.root) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", ["version-written", "history-written", "indexed"])
+def test_crash_mid_write_leaves_old_or_new_version(repo, tmp_path, step):
+    """An exception injected between the steps of storing a version: reopening finds one whole version."""
+    repo.store  # the index is open, as in a running server
+    change = amend.RevisedText(revised(tmp_path, "7.丰富消费活动,", "7.持续丰富消费活动,"))
+
+    def crash(at):
+        if at == step:
+            raise KeyboardInterrupt(f"killed at {at}")
+
+    with pytest.raises(KeyboardInterrupt):
+        amend.amend(repo, PLAN_IRI, change, agent="s", message="m", hooks=crash)
+    repo.store.flush()
+    repo._store = None  # close it, as a killed process would
+    import gc
+    gc.collect()
+    reopened = Repository.open(repo.settings, repo.root, initialise=False)
+    expected = 1 if step == "version-written" else 2
+    assert reopened.current(PLAN_IRI).number == expected
+    text = reopened.store.select(PREFIX + f"SELECT ?t WHERE {{ <{TASK7}> plan:text ?t }}").rows[0][0]
+    assert text.startswith("持续丰富") == (expected == 2)
+    graph = reopened.store.graph(PLAN_IRI + "/graph")
+    assert len(graph) == len(reopened.version_graph(PLAN_IRI))
+
+
+@pytest.mark.slow
+def test_cli_amend_history_diff(settings, built, tmp_path):
+    store = tmp_path / "store"
+    runner = CliRunner()
+    base = ["--build-dir", str(settings.build_dir)]
+    bad = revised(tmp_path, "责任单位:区金融办、区经信委", "责任单位:区金融办、区经信伟")
+    result = runner.invoke(cli, [*base, "amend", str(bad), "-m", "typo", "--store", str(store)])
+    assert result.exit_code == 1 and "区经信伟" in result.output
+    good = revised(tmp_path, "7.丰富消费活动,", "7.持续丰富消费活动,")
+    result = runner.invoke(cli, [*base, "amend", str(good), "-m", "reword 7", "--agent", "li", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "version 2" in result.output
+    result = runner.invoke(cli, [*base, "history", "--store", str(store)])
+    lines = result.output.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("v2") and "li" in lines[1] and "reword 7" in lines[1]
+    result = runner.invoke(cli, [*base, "diff", "--store", str(store)])
+    assert "~ task 7 changed (text)" in result.output
+    result = runner.invoke(cli, [*base, "amend", str(tmp_path / "nope.txt"), "-m", "x", "--store", str(store)])
+    assert result.exit_code == 2
+    ru = tmp_path / "load.ru"
+    ru.write_text("LOAD <file:///etc/passwd>", encoding="utf-8")
+    result = runner.invoke(cli, [*base, "amend", str(ru), "-m", "x", "--store", str(store)])
+    assert result.exit_code == 2 and "LOAD is not allowed" in result.output
