@@ -203,6 +203,76 @@ def query(ctx, name, params, fmt, bom):
     click.echo(("\ufeff" + out) if bom and fmt == "csv" else out, nl=False)
 
 
+# -- Rule checks ----------------------------------------------------------------
+
+class _Unreadable(click.ClickException):
+    """The input could not be read at all: exit 2, as pySHACL's CLI does."""
+
+    exit_code = 2
+
+
+GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig"}
+
+
+@cli.command("validate")
+@click.argument("source", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              show_default=True, help="text: one line per result, by task; turtle/json: the SHACL report.")
+@click.pass_context
+def validate_command(ctx, source, fmt):
+    """Check a plan against the rules in shapes/ and print what they find.
+
+    SOURCE is a plan text (.txt, with its .toml beside it) or a built graph (.ttl, .nt, .trig);
+    without it the bundled plan is built in memory and checked. Exit status: 0 when the plan
+    conforms (warnings allowed), 1 when a rule is violated, 2 when SOURCE cannot be read.
+
+    Example:
+
+    \b
+        plankg validate
+        plankg validate data/source/yuzhong-2023-key-tasks.txt
+        plankg validate data/build/500103-2023.ttl --format turtle > report.ttl
+    """
+    from .validate import validate
+
+    settings = _settings(ctx)
+    data = _plan_graph(source or settings.bundled_plan, settings)
+    data += pipeline.reference_graph(settings)
+    report = validate(data)
+    out = {"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
+    click.echo(out, nl=not out.endswith("\n"))
+    ctx.exit(0 if report.conforms else 1)
+
+
+def _plan_graph(source: Path, settings: Settings):
+    """One plan's graph: a text built in memory, or a built graph file; _Unreadable if neither."""
+    from rdflib import Dataset, Graph
+
+    if not source.is_file():
+        raise _Unreadable(f"{source}: no such file")
+    if source.suffix == ".txt":
+        try:
+            return pipeline.build(source, settings).graph
+        except (PlanSyntaxError, pipeline.MetadataError) as e:
+            raise _Unreadable(str(e)) from None
+    if source.suffix not in GRAPH_FORMATS:
+        raise _Unreadable(f"{source}: expected a plan text (.txt) or a built graph (.ttl, .nt, .trig)")
+    fmt = GRAPH_FORMATS[source.suffix]
+    try:
+        parsed = Dataset().parse(source, format=fmt) if fmt == "trig" else Graph().parse(source, format=fmt)
+    except Exception as e:  # noqa: BLE001 - each rdflib parser raises its own error type
+        problem = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise _Unreadable(f"{source}: not valid {fmt}: {problem}") from None
+    graph = Graph()
+    for s, p, o, *_ in (parsed.quads((None, None, None, None)) if fmt == "trig" else parsed):
+        graph.add((s, p, o))
+    try:
+        pipeline.plan_iri(graph)
+    except ValueError as e:
+        raise _Unreadable(f"{source}: {e}") from None
+    return graph
+
+
 # -- Versions and amendments -------------------------------------------------
 
 def _repository(settings, store):
@@ -356,6 +426,7 @@ def diff_command(ctx, old, new, fmt, plan, store):
 @click.option("--workers", type=int, help="HTTP worker processes (env PLANKG_WORKERS; default: one per core, 2–8).")
 @click.option("--threads", type=int, help="Threads per worker (env PLANKG_THREADS; default 4).")
 @click.option("--query-processes", type=int, help="Query processes per worker (env PLANKG_QUERY_PROCESSES; default 2).")
+@click.option("--access-log/--no-access-log", default=None, help="Log every request (env PLANKG_ACCESS_LOG; default off).")
 @click.pass_context
 def serve(ctx, store, service_allowlist, **options):
     """Serve the graph: SPARQL endpoint, canned questions, pages, and updates (with PLANKG_UPDATE_TOKEN).

@@ -1,0 +1,76 @@
+"""The SPARQL Service Description and VoID description of the endpoint, made once per data version.
+
+Counts come from the engine (one GROUP BY over the graphs), and the graph is serialised by
+Oxigraph like every other answer; the result is cached until the data changes.
+"""
+from __future__ import annotations
+
+import threading
+
+import pyoxigraph as ox
+from flask import current_app
+
+from . import formats
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DCTERMS = "http://purl.org/dc/terms/"
+RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "RDF_XML", "JSON-LD")
+
+_cache: dict = {}
+_lock = threading.Lock()
+
+
+def triples(endpoint: str, base: str, counts: dict[str, int], allowlist) -> list[ox.Triple]:
+    n, lit = ox.NamedNode, ox.Literal
+    xsd_int = n("http://www.w3.org/2001/XMLSchema#integer")
+    service, dataset, default = n(endpoint), n(base + "void"), ox.BlankNode("default")
+    out = [
+        (service, n(RDF_TYPE), n(SD + "Service")),
+        (service, n(SD + "endpoint"), service),
+        (service, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
+        (service, n(SD + "feature"), n(SD + "UnionDefaultGraph")),
+        (service, n(SD + "defaultDataset"), dataset),
+        (dataset, n(RDF_TYPE), n(SD + "Dataset")),
+        (dataset, n(RDF_TYPE), n(VOID + "Dataset")),
+        (dataset, n(DCTERMS + "title"), lit("plankg: Chinese local governments' annual work plans", language="en")),
+        (dataset, n(DCTERMS + "title"), lit("地方政府年度工作计划知识图谱", language="zh")),
+        (dataset, n(VOID + "sparqlEndpoint"), service),
+        (dataset, n(VOID + "uriSpace"), lit(base)),
+        (dataset, n(VOID + "vocabulary"), n("https://w3id.org/plankg/ontology#")),
+        (dataset, n(VOID + "triples"), lit(str(sum(counts.values())), datatype=xsd_int)),
+        (dataset, n(SD + "defaultGraph"), default),
+        (default, n(RDF_TYPE), n(SD + "Graph")),
+        (default, n(VOID + "triples"), lit(str(sum(counts.values())), datatype=xsd_int)),
+    ]
+    if allowlist:
+        out.append((service, n(SD + "feature"), n(SD + "BasicFederatedQuery")))
+    out += [(service, n(SD + "resultFormat"), n(FORMATS + f)) for f in RESULT_FORMATS]
+    for i, (name, count) in enumerate(sorted(counts.items())):
+        ng, g = ox.BlankNode(f"ng{i}"), ox.BlankNode(f"g{i}")
+        out += [(dataset, n(SD + "namedGraph"), ng), (ng, n(RDF_TYPE), n(SD + "NamedGraph")),
+                (ng, n(SD + "name"), n(name)), (ng, n(SD + "graph"), g), (g, n(RDF_TYPE), n(SD + "Graph")),
+                (g, n(VOID + "triples"), lit(str(count), datatype=xsd_int)),
+                (dataset, n(VOID + "subset"), n(name)), (n(name), n(VOID + "triples"), lit(str(count), datatype=xsd_int))]
+    return [ox.Triple(*t) for t in out]
+
+
+def service(endpoint: str, output: str) -> bytes:
+    engine = current_app.extensions["plankg"]
+    config = current_app.extensions["plankg.config"]
+    key = (engine.generation(), endpoint, output)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    rows = engine.local("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows
+    counts = {g: int(n) for g, n in rows}
+    body = ox.serialize(triples(endpoint, config.settings.base, counts, config.service_allowlist),
+                        format=formats.GRAPHS[output][1], prefixes={"sd": SD, "void": VOID, "dcterms": DCTERMS})
+    with _lock:
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = body
+    return body

@@ -1,0 +1,172 @@
+"""Pages people read: the query page, ``/validation``, and a page for every IRI of the graph.
+
+An IRI ``{base}plan/500103/2023/task/35`` is served at ``/plan/500103/2023/task/35``: as HTML
+for browsers, and as Turtle, JSON-LD, N-Triples or RDF/XML by content negotiation (or
+``?format=ttl``). Tasks, units, sections and plans get pages written for them; anything else
+gets its statements as a table. Page queries are our own, small, and bind the IRI as a
+substitution; they run in the HTTP worker on its read-only snapshot, so a busy query pool
+never delays a page.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from rdflib import URIRef
+
+from . import formats, reports
+from .limits import Refused
+from .queries import editor_examples
+
+bp = Blueprint("pages", __name__)
+
+PREFIX = """PREFIX plan: <https://w3id.org/plankg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX org: <http://www.w3.org/ns/org#>
+"""
+Q = {
+    "types": "SELECT ?x ?type WHERE { ?x a ?type }",
+    "statements": """SELECT ?x ?p ?o (SAMPLE(?l) AS ?label) WHERE {
+        ?x ?p ?o . OPTIONAL { ?o skos:prefLabel|rdfs:label ?l . FILTER (LANG(?l) = "zh") } }
+        GROUP BY ?x ?p ?o ORDER BY ?p ?o""",
+    "task": """SELECT ?x ?number ?text ?plan ?section ?section_heading ?subsection ?subsection_heading
+                       ?line ?char_start ?char_end WHERE {
+        ?x plan:number ?number ; plan:text ?text ; plan:inPlan ?plan .
+        OPTIONAL { ?x plan:section ?section . OPTIONAL { ?section plan:heading ?section_heading } }
+        OPTIONAL { ?x plan:subsection ?subsection . OPTIONAL { ?subsection plan:heading ?subsection_heading } }
+        OPTIONAL { ?x plan:sourceLine ?line } OPTIONAL { ?x plan:charStart ?char_start ; plan:charEnd ?char_end }
+    } LIMIT 1""",
+    "mentions": """SELECT ?x ?role ?position ?written ?unit (SAMPLE(?l) AS ?label) ?line WHERE {
+        { ?x plan:leadMention ?m BIND ("lead" AS ?role) } UNION { ?x plan:responsibleMention ?m BIND ("responsible" AS ?role) }
+        ?m plan:position ?position ; plan:nameAsWritten ?written .
+        OPTIONAL { ?m plan:sourceLine ?line }
+        OPTIONAL { ?m plan:refersTo ?unit . OPTIONAL { ?unit skos:prefLabel ?l . FILTER (LANG(?l) = "zh") } }
+    } GROUP BY ?x ?role ?position ?written ?unit ?line ORDER BY ?role ?position""",
+    "targets": """SELECT ?x ?target ?phrase ?indicator ?number WHERE {
+        ?x plan:target ?target . OPTIONAL { ?target plan:phrase ?phrase }
+        OPTIONAL { ?target plan:indicatorAsWritten ?indicator } OPTIONAL { ?target plan:numberAsWritten ?number }
+    } ORDER BY ?target""",
+    "unit": """SELECT ?x ?zh ?en ?official ?body_type (GROUP_CONCAT(DISTINCT ?alt; SEPARATOR="、") AS ?aliases) WHERE {
+        OPTIONAL { ?x skos:prefLabel ?zh . FILTER (LANG(?zh) = "zh") }
+        OPTIONAL { ?x skos:prefLabel ?en . FILTER (LANG(?en) = "en") }
+        OPTIONAL { ?x plan:officialName ?official }
+        OPTIONAL { ?x plan:bodyType|plan:memberType ?bt . ?bt skos:prefLabel ?body_type . FILTER (LANG(?body_type) = "en") }
+        OPTIONAL { ?x skos:altLabel ?alt }
+    } GROUP BY ?x ?zh ?en ?official ?body_type""",
+    "unit_tasks": """SELECT ?x ?role ?task ?number ?text WHERE {
+        { ?task plan:leadUnit ?x BIND ("lead" AS ?role) } UNION { ?task plan:responsibleUnit ?x BIND ("shared" AS ?role) }
+        ?task plan:number ?number ; plan:text ?text .
+    } ORDER BY ?role ?number""",
+    "section": """SELECT ?x ?heading ?number ?plan ?parent WHERE {
+        OPTIONAL { ?x plan:heading ?heading } OPTIONAL { ?x plan:number ?number }
+        OPTIONAL { ?x plan:inPlan ?plan } OPTIONAL { ?x plan:inSection|plan:section ?parent }
+    } LIMIT 1""",
+    "section_tasks": """SELECT ?x ?task ?number ?text WHERE {
+        ?task plan:section|plan:subsection ?x ; plan:number ?number ; plan:text ?text . } ORDER BY ?number""",
+    "plan": """SELECT ?x ?title ?year ?publisher WHERE {
+        OPTIONAL { ?x dcterms:title ?title . FILTER (LANG(?title) = "zh") } OPTIONAL { ?x plan:year ?year }
+        OPTIONAL { ?x dcterms:publisher/skos:prefLabel ?publisher . FILTER (LANG(?publisher) = "zh") }
+    } LIMIT 1""",
+    "plan_sections": """SELECT ?x ?section ?heading (COUNT(DISTINCT ?task) AS ?tasks) WHERE {
+        ?section a plan:Section ; plan:inPlan ?x ; plan:heading ?heading ; plan:number ?n .
+        OPTIONAL { ?task plan:section ?section }
+    } GROUP BY ?x ?section ?heading ?n ORDER BY ?n""",
+    "plan_versions": """SELECT ?x ?version ?number ?time ?agent ?message WHERE {
+        ?version a plan:PlanVersion ; <http://www.w3.org/ns/prov#specializationOf> ?x ; plan:versionNumber ?number .
+        OPTIONAL { ?version <http://www.w3.org/ns/prov#generatedAtTime> ?time }
+        OPTIONAL { ?version <http://www.w3.org/ns/prov#wasGeneratedBy> ?a .
+                   OPTIONAL { ?a rdfs:comment ?message }
+                   OPTIONAL { ?a <http://www.w3.org/ns/prov#wasAssociatedWith>/rdfs:label ?agent } }
+    } ORDER BY DESC(?number)""",
+}
+KINDS = [("https://w3id.org/plankg/ontology#Task", "task"), ("https://w3id.org/plankg/ontology#Plan", "plan"),
+         ("https://w3id.org/plankg/ontology#Section", "section"),
+         ("https://w3id.org/plankg/ontology#Subsection", "section"),
+         ("https://w3id.org/plankg/ontology#UnitGroup", "unit"),
+         ("https://w3id.org/plankg/ontology#GovernmentUnit", "unit"),
+         ("https://w3id.org/plankg/ontology#UnregisteredUnit", "unit"),
+         ("http://www.w3.org/ns/org#OrganizationalUnit", "unit")]
+
+
+def engine():
+    return current_app.extensions["plankg"]
+
+
+def base() -> str:
+    return current_app.extensions["plankg.config"].settings.base
+
+
+def ask(name: str, iri: str) -> list[dict]:
+    rows = engine().local(PREFIX + Q[name], {"x": URIRef(iri)})
+    return [dict(zip(rows.columns, r)) for r in rows.rows]
+
+
+@bp.app_template_filter("href")
+def href(value: str) -> str:
+    """Where a link to an IRI goes: our own page for IRIs under the base, else the IRI itself."""
+    b = base()
+    return request.script_root + "/" + value[len(b):] if value.startswith(b) else value
+
+
+@bp.app_template_test("is_iri")
+def is_iri(value: str) -> bool:
+    return value.startswith(("http://", "https://", "urn:"))
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html", examples=editor_examples(), server=current_app.extensions["plankg.config"])
+
+
+@bp.get("/validation")
+def validation():
+    found = reports.current(engine())
+    wants = negotiate_rdf(html_first=True)
+    if wants != "html":
+        if found.graph is None:
+            raise Refused(found.note, 404)
+        return Response(reports.serialize(found.graph, wants), content_type=formats.media_type("graph", wants))
+    return render_template("validation.html", found=found)
+
+
+def negotiate_rdf(html_first: bool) -> str:
+    fmt = request.args.getlist("format")
+    if fmt:
+        return formats.negotiate("graph", fmt, None)
+    accept = request.accept_mimetypes if request.headers.get("Accept") else None
+    offers = ["text/html"] + [mt for mt, _ in formats.GRAPHS.values()] + list(formats.ACCEPT["graph"])
+    best = accept.best_match(offers) if accept else "text/html"
+    if best is None:
+        raise Refused(f"available: {', '.join(offers)}", 406)
+    return "html" if best == "text/html" else formats.ACCEPT["graph"][best]
+
+
+@bp.get("/<path:path>")
+def resource(path: str):
+    iri = base() + quote(path, safe="/:@!$&'()*+,;=-._~%")
+    types = [r["type"] for r in ask("types", iri)]
+    statements = ask("statements", iri)
+    if not types and not statements:
+        abort(404)
+    output = negotiate_rdf(html_first=True)
+    if output != "html":
+        return Response(engine().describe(iri, output), content_type=formats.media_type("graph", output),
+                        headers={"Vary": "Accept"})
+    kind = next((k for t, k in KINDS if t in types), "resource")
+    context = {"iri": iri, "types": types, "statements": statements, "kind": kind}
+    if kind == "task":
+        context.update(task=(ask("task", iri) or [{}])[0], mentions=ask("mentions", iri),
+                       targets=ask("targets", iri), results=reports.for_node(engine(), iri))
+    elif kind == "unit":
+        context.update(unit=(ask("unit", iri) or [{}])[0], tasks=ask("unit_tasks", iri))
+    elif kind == "section":
+        context.update(section=(ask("section", iri) or [{}])[0], tasks=ask("section_tasks", iri))
+    elif kind == "plan":
+        context.update(plan=(ask("plan", iri) or [{}])[0], sections=ask("plan_sections", iri),
+                       versions=ask("plan_versions", iri))
+    response = Response(render_template(f"{kind}.html", **context))
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = f'<{request.base_url}?format=ttl>; rel="alternate"; type="text/turtle"'
+    return response

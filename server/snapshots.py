@@ -1,0 +1,157 @@
+"""Read-only snapshots of the state folder's store: what the query processes and pages read.
+
+RocksDB lets one process open a store for writing, and says reading it from another process
+while it is written is undefined. So no process keeps the store open: a writer (first start,
+``/update``, ``plankg amend``) opens it under a lock, and the server then publishes a RocksDB
+checkpoint of it (hard links, milliseconds) under ``snapshots/``; every HTTP worker and query
+process opens the newest checkpoint read-only. Which one is newest follows the repository's
+``HEAD`` file, which every accepted version rewrites; a version made outside the server
+(``plankg amend``) is picked up by the next request that notices it.
+"""
+from __future__ import annotations
+
+import fcntl
+import gc
+import hashlib
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from plankg.config import Settings
+
+KEEP = 3  # snapshots kept: the newest, and older ones a slow reader may still be using
+
+
+@contextmanager
+def write_lock(root: Path):
+    """Serialise writers across processes (HTTP workers, the CLI) with an advisory file lock."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "serve.lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def validator():
+    """plankg.validate.validate, or None while that module is not installed."""
+    try:
+        from plankg.validate import validate
+    except ImportError:
+        return None
+    return validate
+
+
+class Snapshots:
+    """The snapshots of one state folder."""
+
+    def __init__(self, settings: Settings, root: Path, validate=None):
+        self.settings, self.root = settings, Path(root)
+        self.validate = validate  # None: plankg.validate.validate
+        self.folder = self.root / "snapshots"
+        self._seen: tuple | None = None
+        self._path: Path | None = None
+
+    def _head(self) -> str:
+        try:
+            return (self.root / "HEAD").read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ""
+
+    def name_for(self, head: str) -> str:
+        return hashlib.sha256(head.encode("utf-8")).hexdigest()[:16]
+
+    def current(self) -> Path:
+        """The newest published snapshot, publishing it first if HEAD moved and nobody has yet."""
+        key = self._stat_key()
+        if key == self._seen and self._path is not None:
+            return self._path
+        path = self.folder / self.name_for(self._head())
+        if not path.is_dir():
+            try:
+                self.publish()
+            except OSError:
+                if self._path is not None:  # the store is busy (a writer holds it): keep the last one
+                    return self._path
+                raise
+        self._seen, self._path = key, path
+        return path
+
+    def _stat_key(self):
+        try:
+            st = os.stat(self.root / "HEAD")
+            return (st.st_ino, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            return ()
+
+    def publish(self, repo=None, *, locked: bool = False) -> Path:
+        """Checkpoint the store for the current HEAD (opening the repository unless given one)."""
+        if not locked:
+            with write_lock(self.root):
+                return self.publish(repo, locked=True)
+        from plankg.versions import Repository
+
+        path = self.folder / self.name_for(self._head())
+        if path.is_dir():
+            return path
+        own = repo is None
+        repo = repo or Repository.open(self.settings, self.root, initialise=False)
+        try:
+            self.write_reports(repo)
+            store = repo.store
+            store.flush()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".new-", dir=self.folder))
+            tmp.rmdir()  # backup() insists on creating the folder itself
+            store.ox.backup(str(tmp))
+            os.rename(tmp, path)
+        finally:
+            if own:
+                close(repo)
+        self._prune(keep=path)
+        return path
+
+    def _prune(self, keep: Path) -> None:
+        snaps = sorted((p for p in self.folder.iterdir() if p.is_dir() and p.name != "reports"),
+                       key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in snaps[KEEP:]:
+            if old != keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    # -- validation reports, one file per plan version ------------------------
+
+    def report_path(self, plan: str, number: int) -> Path:
+        from plankg.versions import plan_key
+
+        return self.folder / "reports" / f"{plan_key(plan)}-v{number}.ttl"
+
+    def write_reports(self, repo, given: dict | None = None) -> None:
+        """Write the validation report of each plan's current version that has none yet."""
+        validate = self.validate or validator()
+        if validate is None:
+            return
+        from rdflib import Graph
+
+        for plan in repo.plans():
+            version = repo.current(plan)
+            target = self.report_path(plan, version.number)
+            if target.is_file():
+                continue
+            report = (given or {}).get(plan)
+            if report is None:
+                data = Graph()
+                data += repo.version_graph(plan)
+                data += repo.reference
+                report = validate(data)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            from plankg.pipeline import atomic_write
+            atomic_write(target, report.to_turtle())
+
+
+def close(repo) -> None:
+    """Release the repository's store (and so RocksDB's lock) now, not whenever the collector runs."""
+    repo._store = None
+    gc.collect()
