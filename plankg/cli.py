@@ -87,6 +87,51 @@ def build(ctx, sources, district, code, year, title, publisher, layout):
         if result.plan.problems:
             click.echo(f"  {len(result.plan.problems)} thing(s) in the text could not be read "
                        f"(layout {result.plan.layout}); list them with: plankg read {result.plan.path}")
+        _report_unregistered(result)
+
+
+def _report_unregistered(result) -> None:
+    """List the unit names the registry lacks, with the kind their names suggest, for a person to confirm."""
+    from .classify import guess
+    from .vocab import PLAN, RDF, SKOS
+
+    g = result.graph
+    names = sorted({str(g.value(u, SKOS.prefLabel)) for u in g.subjects(RDF.type, PLAN.UnregisteredUnit)})
+    if not names:
+        return
+    click.echo(f"  {len(names)} unit name(s) not in the registry (data/units.ttl); best guesses, "
+               f"to confirm before registering:")
+    width = max(_width(n) for n in names)
+    for name in names:
+        click.echo(f"    {name}{' ' * (width - _width(name))}  {guess(name).describe()}")
+
+
+@cli.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def classify(names, fmt):
+    """Show the kind a unit name suggests: body type, sectors, and the rules that decided.
+
+    This is the guess plankg records for names the registry does not know (plan:suggestedBodyType,
+    plan:suggestedSector); the rules are in data/unit-kinds.toml. Confirm a guess by adding the
+    unit to data/units.ttl with its plan:bodyType and plan:sector.
+
+    Example:
+
+    \b
+        plankg classify 区发展和改革局 县税务局 各乡镇(街道)
+    """
+    from .classify import guess
+
+    guesses = [guess(n) for n in names]
+    if fmt == "json":
+        click.echo(json.dumps([{"name": g.name, "body_type": g.body_type, "sectors": list(g.sectors),
+                                "collective": g.collective, "selective": g.selective, "rules": list(g.rules)}
+                               for g in guesses], ensure_ascii=False, indent=1))
+        return
+    rows = [[g.name, ("group of " if g.collective else "") + (g.body_type or "?"), ", ".join(g.sectors) or "?",
+             "; ".join(g.rules)] for g in guesses]
+    click.echo(render(["name", "body type", "sectors", "rules"], rows, "table"), nl=False)
 
 
 @cli.command("read")

@@ -18,9 +18,10 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF
 
+from . import classify
 from .registry import Registry
 from .sources import PlanText, Task, UnitRef
-from .vocab import DCTERMS, ORG, PLAN, PROV, QUDT, RDF, RDFS, SKOS, XSD
+from .vocab import BODY_TYPE, DCTERMS, ORG, PLAN, PROV, QUDT, RDF, RDFS, SECTOR, SKOS, XSD
 
 PREFIXES = {"plan": PLAN, "rdfs": RDFS, "skos": SKOS, "dcterms": DCTERMS, "prov": PROV, "org": ORG,
             "xsd": XSD, "qudt": QUDT, "foaf": FOAF}
@@ -236,4 +237,17 @@ def _mention(g: Graph, iris: Iris, mention: URIRef, ref: UnitRef, meta: PlanMeta
         g.add((unit, RDF.type, PLAN.UnregisteredUnit))
         g.add((unit, SKOS.prefLabel, _lit(ref.name, lang="zh")))
         g.add((unit, PLAN.district, iris.district()))
+        _suggest(g, unit, classify.guess(ref.name))
     g.add((mention, PLAN.refersTo, unit))
+
+
+def _suggest(g: Graph, unit: URIRef, guess: classify.Guess) -> None:
+    """A best guess at an unregistered unit's kind, kept apart from registry facts."""
+    if guess.body_type:
+        g.add((unit, PLAN.suggestedBodyType, BODY_TYPE[guess.body_type]))
+    for sector in guess.sectors:
+        g.add((unit, PLAN.suggestedSector, SECTOR[sector]))
+    if guess.collective:
+        g.add((unit, PLAN.suggestedCollective, Literal(True)))
+    if guess.rules:
+        g.add((unit, PLAN.suggestionBasis, _lit("; ".join(guess.rules))))

@@ -7,12 +7,13 @@ leaves half-written output behind.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from . import reason, resources, serialize, target_graph, targets
 from .config import Settings
@@ -20,7 +21,7 @@ from .graph import Iris, PlanMeta, build_graph
 from .registry import Registry, rebase
 from .sources import PlanSyntaxError, PlanText, read_plan
 from .store import REFERENCE, Store
-from .vocab import PLAN, RDF
+from .vocab import DCTERMS, PLAN, RDF, SKOS, XSD
 
 ONTOLOGY_FILES = ("ontology/plankg.ttl", "ontology/body-types.ttl", "ontology/targets.ttl")
 
@@ -97,7 +98,53 @@ def build(source: Path, settings: Settings, meta: PlanMeta | None = None,
     registry = registry or load_registry(settings)
     hook, coverage = _target_hook(settings.base)
     g = build_graph(plan, meta, registry, settings.base, add_targets=hook)
+    _headline_targets(g, plan, meta, settings.base, coverage)
+    _describe_unknown_district(g, meta, settings)
     return Build(plan, meta, Iris(settings.base, meta.division_code, meta.year), g, coverage)
+
+
+# a preamble line stating the plan's headline targets says so: 主要预期目标是：…, 主要目标为…
+HEADLINE = re.compile(r"(?:预期|主要)目标(?:是|为|如下)?[:：]?")
+
+
+def _headline_targets(g: Graph, plan: PlanText, meta: PlanMeta, base: str, coverage) -> None:
+    """Targets a plan states for the whole district before its first section (主要预期目标是：…)."""
+    plan_iri, k = Iris(base, meta.division_code, meta.year).plan, 1
+    for number, line in enumerate(plan.text.splitlines()[:plan.preamble_lines], start=1):
+        cue = HEADLINE.search(line)
+        if not cue or cue.end() == len(line.rstrip()):  # a heading such as 一、主要预期目标 sets none
+            continue
+        extraction = targets.extract(line, meta.year)
+        if not extraction.targets:
+            continue
+        coverage.add(extraction)
+        nodes = target_graph.add_targets(g, plan_iri, extraction, meta.year, base=base,
+                                         link=PLAN.headlineTarget, first=k)
+        for node in nodes:
+            g.add((node, PLAN.sourceLine, Literal(number, datatype=XSD.integer)))
+        k += len(nodes)
+
+
+def _describe_unknown_district(g: Graph, meta: PlanMeta, settings: Settings) -> None:
+    """Give a district that data/districts.ttl lacks its name and code, saying where they came from."""
+    districts = rebase(Graph().parse(settings.districts_path, format="turtle"), settings.base)
+    iris = Iris(settings.base, meta.division_code, meta.year)
+    district = iris.district()
+    if (district, RDF.type, PLAN.AdministrativeDivision) in districts:
+        return
+    g.add((district, RDF.type, PLAN.AdministrativeDivision))
+    g.add((district, SKOS.prefLabel, Literal(meta.district, lang="zh")))
+    if meta.district_en:
+        g.add((district, SKOS.prefLabel, Literal(meta.district_en, lang="en")))
+    g.add((district, PLAN.divisionCode, Literal(meta.division_code)))
+    g.add((district, DCTERMS.source, Literal(
+        "as given to plankg build (--code); not checked against GB/T 2260 — add the district to "
+        "data/districts.ttl with its source to confirm it")))
+    for prefix in (meta.division_code[:4] + "00", meta.division_code[:2] + "0000"):  # city, then province
+        parent = iris.district(prefix)
+        if parent != district and (parent, RDF.type, PLAN.AdministrativeDivision) in districts:
+            g.add((district, PLAN.parentDivision, parent))
+            break
 
 
 def load_registry(settings: Settings) -> Registry:

@@ -41,7 +41,8 @@ def indicator_iri(name: str, base: str = DEFAULT_BASE) -> URIRef:
 
 
 def add_targets(graph: Graph, task_iri: URIRef | str, extraction: Extraction,
-                year: int | None = None, base: str = DEFAULT_BASE) -> list[URIRef]:
+                year: int | None = None, base: str = DEFAULT_BASE, *,
+                link: URIRef = PLAN.target, first: int = 1) -> list[URIRef]:
     """Write the targets of one task into ``graph``, linked from the task.
 
     An indicator the registry does not know gets its node here (plan:UnregisteredIndicator);
@@ -50,14 +51,16 @@ def add_targets(graph: Graph, task_iri: URIRef | str, extraction: Extraction,
     Args:
         year: the plan's year, the period of targets whose text names none.
         base: the IRI base of the build, as in plankg.config.Settings.
+        link: how the owner holds them: plan:target from a task, plan:headlineTarget from a plan.
+        first: the number of the first target (a plan's headline targets come from several lines).
     Returns:
         The target IRIs in text order.
     """
     task = URIRef(task_iri)
     nodes = []
-    for k, t in enumerate(extraction.targets, start=1):
+    for k, t in enumerate(extraction.targets, start=first):
         node, unit, indicator = URIRef(f"{task}/target/{k}"), unit_iri(t.unit_key), indicator_iri(t.indicator, base)
-        graph.add((task, PLAN.target, node))
+        graph.add((task, link, node))
         if t.indicator not in _registered():
             graph.add((indicator, RDF.type, PLAN.Indicator))
             graph.add((indicator, RDF.type, PLAN.UnregisteredIndicator))
