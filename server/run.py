@@ -30,7 +30,7 @@ def prepare(config: ServerConfig, echo=print, validate=None):
     settings = config.settings
     if not any(settings.build_dir.glob("*-*[0-9].ttl")):
         echo(f"building the bundled plan {settings.bundled_plan.name} …")
-        pipeline.write(pipeline.build(settings.bundled_plan, settings), settings.build_dir)
+        pipeline.write(pipeline.build(settings.bundled_plan, settings), settings.build_dir, settings)
     validate = validate or validator()
     check = (lambda g, ref: validate(g + ref)) if validate else None
     root = settings.store_dir

@@ -141,3 +141,14 @@ def test_an_unknown_district_is_described_with_the_source_of_its_code(side_by_si
     assert str(g.value(district, PLAN.divisionCode)) == "500199"
     assert "not checked against GB/T 2260" in str(g.value(district, DCTERMS.source))
     assert g.value(district, PLAN.parentDivision) == URIRef("https://w3id.org/plankg/district/500000")
+
+
+def test_a_new_district_is_accepted_with_warnings_that_carry_the_guess(side_by_side):
+    """No unit of 示例区 is registered: its names await confirmation (warnings), they are not errors."""
+    out, _ = side_by_side
+    r = CliRunner().invoke(cli, ["--build-dir", str(out), "validate", str(out / "500198-2024.ttl")])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[-1] == "conforms: 0 violation(s), 16 warning(s)"  # one per unit mention: 16 in the text
+    assert ("task 5 (line 17)  Warning  任务5的责任单位“区税务局”尚未登记（该区还没有单位名录）；"
+            "按名称推测：vertical-branch; taxation") in r.output
