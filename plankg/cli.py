@@ -106,6 +106,56 @@ def _report_unregistered(result) -> None:
         click.echo(f"    {name}{' ' * (width - _width(name))}  {guess(name).describe()}")
 
 
+@cli.group()
+def link():
+    """Link our identifiers to other open data (written to data/linksets/, loaded with the reference data)."""
+
+
+@link.command("wikidata")
+@click.option("--answer", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A saved WDQS answer (SPARQL JSON) to the query in data/linksets/wikidata-p442.rq.")
+@click.option("--endpoint", default=None, help="Ask this SPARQL endpoint instead [default: the Wikidata Query Service].")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the linkset "
+              "[default: data/linksets/wikidata.ttl].")
+@click.pass_context
+def link_wikidata(ctx, answer, endpoint, out):
+    """Link divisions and sub-district offices to Wikidata items through their codes (P442).
+
+    An item is linked only when its P442 code (written with spaces, "50 01 03") equals ours and its
+    Chinese label equals our name; anything else is listed and left out. Without --answer the query
+    is sent to the Wikidata Query Service; to check by hand, run data/linksets/wikidata-p442.rq
+    there (with {prefix} set to 50), download the JSON, and pass it with --answer.
+
+    Example:
+
+    \b
+        plankg link wikidata
+        plankg link wikidata --answer wdqs-answer.json
+    """
+    from . import link as linking
+    from .serialize import turtle
+
+    settings = _settings(ctx)
+    reference = pipeline.reference_graph(settings)
+    prefixes = sorted({code[:2] for code in linking.ours(reference)})
+    try:
+        if answer:
+            data, source = json.loads(answer.read_text(encoding="utf-8")), f"saved WDQS answer {answer.name}"
+        else:
+            endpoint = endpoint or linking.WDQS
+            data, source = linking.fetch(endpoint, prefixes), f"SPARQL endpoint {endpoint}"
+    except (OSError, ValueError) as e:
+        raise click.ClickException(f"could not get the Wikidata answer: {e}") from None
+    if not isinstance(data, dict) or "results" not in data:
+        raise click.ClickException("the answer is not SPARQL JSON results (expected an object with \"results\")")
+    result = linking.link(data, reference, source)
+    target = out or settings.linksets_dir / "wikidata.ttl"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pipeline.atomic_write(target, turtle(result.graph))
+    click.echo(result.to_text(), nl=False)
+    click.echo(f"→ {_rel(target)}")
+
+
 @cli.command()
 @click.argument("names", nargs=-1, required=True)
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)

@@ -52,6 +52,11 @@ class Settings:
         return self.data_dir / "indicators.ttl"
 
     @property
+    def linksets_dir(self) -> Path:
+        """Links to other datasets (``plankg link``), loaded with the reference data."""
+        return self.data_dir / "linksets"
+
+    @property
     def bundled_plan(self) -> Path:
         return self.source_dir / self.bundled_source
 

@@ -189,12 +189,13 @@ def atomic_write(target: Path, data: str) -> None:
 
 
 def reference_graph(settings: Settings) -> Graph:
-    """Ontology, concept schemes, registry, districts and indicators: what every plan shares."""
+    """Ontology, concept schemes, registry, districts, indicators and linksets: what every plan shares."""
     g = Graph()
     for name in ONTOLOGY_FILES:
         if resources.path(name).is_file():
             g.parse(data=resources.text(name), format="turtle")
-    for path in (settings.registry_path, settings.districts_path, settings.indicators_path):
+    linksets = sorted(settings.linksets_dir.glob("*.ttl")) if settings.linksets_dir.is_dir() else []
+    for path in (settings.registry_path, settings.districts_path, settings.indicators_path, *linksets):
         if path.is_file():
             g += rebase(Graph().parse(path, format="turtle"), settings.base)
     return g

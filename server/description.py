@@ -24,6 +24,29 @@ _cache: dict = {}
 _lock = threading.Lock()
 
 
+QUDT_UNIT = "http://qudt.org/schema/qudt/unit"
+# Linksets kept in the data (plankg link …) describe themselves; the description repeats them.
+LINKSETS = f"CONSTRUCT {{ ?ls ?p ?o }} WHERE {{ ?ls a <{VOID}Linkset> ; ?p ?o }}"
+QUDT_LINKS = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?target <{QUDT_UNIT}> ?unit }}"
+
+
+def linksets(base: str, stored: list[ox.Triple], qudt_links: int) -> list[tuple]:
+    """The link sets: those stored with the data, and the targets' units of measure in QUDT."""
+    n, lit = ox.NamedNode, ox.Literal
+    dataset, qudt = n(base + "void"), n(base + "linkset/qudt")
+    out = [(t.subject, t.predicate, t.object) for t in stored]
+    out += [(dataset, n(VOID + "subset"), s) for s in {t.subject for t in stored}]
+    out += [
+        (dataset, n(VOID + "subset"), qudt), (qudt, n(RDF_TYPE), n(VOID + "Linkset")),
+        (qudt, n(DCTERMS + "title"), lit("量化目标的计量单位 ↔ QUDT", language="zh")),
+        (qudt, n(DCTERMS + "title"), lit("units of measure of the targets ↔ QUDT", language="en")),
+        (qudt, n(VOID + "subjectsTarget"), dataset), (qudt, n(VOID + "objectsTarget"), n("http://qudt.org/vocab/unit/")),
+        (qudt, n(VOID + "linkPredicate"), n(QUDT_UNIT)),
+        (qudt, n(VOID + "triples"), lit(str(qudt_links), datatype=n("http://www.w3.org/2001/XMLSchema#integer"))),
+    ]
+    return out
+
+
 def triples(endpoint: str, base: str, counts: dict[str, int], allowlist) -> list[ox.Triple]:
     n, lit = ox.NamedNode, ox.Literal
     xsd_int = n("http://www.w3.org/2001/XMLSchema#integer")
@@ -67,7 +90,9 @@ def service(endpoint: str, output: str) -> bytes:
             return _cache[key]
     rows = engine.local("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows
     counts = {g: int(n) for g, n in rows}
-    body = ox.serialize(triples(endpoint, config.settings.base, counts, config.service_allowlist),
+    base = config.settings.base
+    links = linksets(base, list(engine.store().query(LINKSETS)), int(engine.local(QUDT_LINKS).rows[0][0]))
+    body = ox.serialize(triples(endpoint, base, counts, config.service_allowlist) + [ox.Triple(*t) for t in links],
                         format=formats.GRAPHS[output][1], prefixes={"sd": SD, "void": VOID, "dcterms": DCTERMS})
     with _lock:
         if len(_cache) > 64:

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import urllib.request
 
+import shutil
+import urllib.request
+
 import pytest
+from rdflib import Graph, URIRef
 from click.testing import CliRunner
 from SPARQLWrapper import JSON, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from plankg.cli import cli
-from tests.conftest import PLAN_IRI, REPO
+from tests.conftest import DATA, PLAN_IRI, REPO
 
 from .conftest import start_plankg
 
 pytestmark = pytest.mark.server
 
 SAMPLE = REPO / "tests" / "data" / "samples" / "brackets.txt"
+ANSWER = REPO / "tests" / "data" / "wdqs-p442-answer.json"
 OTHER = "https://w3id.org/plankg/plan/500199/2024"
 GDP_GROWTH = """
 PREFIX plan: <https://w3id.org/plankg/ontology#>
@@ -49,8 +54,14 @@ def two_servers(tmp_path_factory, settings, built):
                                  "--code", "500199", "--year", "2024"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     b = start_plankg(settings.with_overrides(build_dir_override=other_build), root / "store-b", root / "b.log")
+    # A's data carries a Wikidata linkset made by `plankg link wikidata` from a constructed answer
+    data = root / "data-a"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("build", "store"))
+    r = CliRunner().invoke(cli, ["--data-dir", str(data), "link", "wikidata", "--answer", str(ANSWER)])
+    assert r.exit_code == 0, r.output
     try:
-        a = start_plankg(settings, root / "store-a", root / "a.log", service_allowlist=b.url + "/sparql")
+        a = start_plankg(settings, root / "store-a", root / "a.log", service_allowlist=b.url + "/sparql",
+                         data_dir=data)
     except Exception:
         b.stop()
         raise
@@ -93,15 +104,32 @@ def test_service_outside_the_allowlist_is_refused(two_servers):
 
 def test_service_description_announces_federation_only_where_allowed(two_servers):
     a, b = two_servers
-    feature = "http://www.w3.org/ns/sparql-service-description#BasicFederatedQuery"
 
-    def description(server):
-        request = urllib.request.Request(server.url + "/sparql", headers={"Accept": "text/turtle"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.read().decode("utf-8")
+    assert (None, URIRef(SD + "feature"), URIRef(SD + "BasicFederatedQuery")) in description(a)
+    assert (None, URIRef(SD + "feature"), URIRef(SD + "BasicFederatedQuery")) not in description(b)
 
-    assert feature in description(a) or "sd:BasicFederatedQuery" in description(a)
-    assert "BasicFederatedQuery" not in description(b)
+
+def test_void_lists_the_linksets_kept_with_the_data(two_servers):
+    a, _ = two_servers
+    g = description(a)
+    wikidata = URIRef("https://w3id.org/plankg/linkset/wikidata")
+    assert (URIRef("https://w3id.org/plankg/void"), URIRef(VOID + "subset"), wikidata) in g
+    assert int(g.value(wikidata, URIRef(VOID + "triples"))) == 3
+    assert (wikidata, URIRef(VOID + "objectsTarget"), URIRef("http://www.wikidata.org/")) in g
+    # and the links themselves are data an analyst can query
+    rows = select(a.url + "/sparql", "SELECT ?item WHERE { <https://w3id.org/plankg/district/500103> "
+                                     "<http://www.w3.org/2004/02/skos/core#exactMatch> ?item }")
+    assert rows == [{"item": "http://www.wikidata.org/entity/Q900000001"}]
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+
+
+def description(server) -> Graph:
+    request = urllib.request.Request(server.url + "/sparql", headers={"Accept": "text/turtle"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return Graph().parse(data=response.read(), format="turtle")
 
 
 def test_first_start_without_a_build_builds_the_bundled_plan(tmp_path, settings):

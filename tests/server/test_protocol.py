@@ -156,6 +156,10 @@ def test_service_description(endpoint):
     assert (URIRef(endpoint), URIRef(sd + "endpoint"), URIRef(endpoint)) in g
     assert (None, URIRef("http://rdfs.org/ns/void#sparqlEndpoint"), URIRef(endpoint)) in g
     assert URIRef(f"{PLAN_IRI}/graph") in set(g.objects(None, URIRef(sd + "name")))
+    void = "http://rdfs.org/ns/void#"
+    qudt = URIRef("https://w3id.org/plankg/linkset/qudt")
+    assert (qudt, URIRef(void + "linkPredicate"), URIRef("http://qudt.org/schema/qudt/unit")) in g
+    assert int(g.value(qudt, URIRef(void + "triples"))) == 137  # one unit per target of the bundled plan
 
 
 def test_cors_preflight(endpoint):
