@@ -421,23 +421,29 @@ def amend(ctx, change, message, agent, plan, store):
         plankg amend add-unit.ru -m "add 区政务服务办 to task 96"
     """
     from . import amend as amending
-    from .versions import default_agent
+    from .versions import close, default_agent, write_lock
 
     settings = _settings(ctx)
-    repo = _repository(settings, store)
-    plan = _plan_option(repo, plan)
-    try:
-        if change.suffix in (".ru", ".rq", ".sparql"):
-            text = change.read_text(encoding="utf-8")
-            proposal = amending.SparqlUpdate(text)
-        else:
-            if not change.is_file():
-                raise amending.AmendmentError(f"{change}: no such file")
-            proposal = amending.RevisedText(change)
-        outcome = amending.amend(repo, plan, proposal, agent=agent or default_agent(), message=message)
-    except (amending.AmendmentError, OSError, UnicodeDecodeError) as e:
-        click.echo(f"Error: {e}", err=True)
-        ctx.exit(2)
+    if store:
+        settings = settings.with_overrides(store_dir_override=store.resolve())
+    # the same lock as a running server's writers: one writer at a time, and the store closed after
+    with write_lock(settings.store_dir):
+        repo = _repository(settings, None)
+        try:
+            plan = _plan_option(repo, plan)
+            if change.suffix in (".ru", ".rq", ".sparql"):
+                text = change.read_text(encoding="utf-8")
+                proposal = amending.SparqlUpdate(text)
+            else:
+                if not change.is_file():
+                    raise amending.AmendmentError(f"{change}: no such file")
+                proposal = amending.RevisedText(change)
+            outcome = amending.amend(repo, plan, proposal, agent=agent or default_agent(), message=message)
+        except (amending.AmendmentError, OSError, UnicodeDecodeError) as e:
+            click.echo(f"Error: {e}", err=True)
+            ctx.exit(2)
+        finally:
+            close(repo)
     if not outcome.accepted:
         click.echo(outcome.report.to_text(), nl=False)
         click.echo(f"rejected: {change} breaks the plan's rules; nothing was stored", err=True)

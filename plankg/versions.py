@@ -16,8 +16,11 @@ and a rejected amendment writes nothing at all.
 """
 from __future__ import annotations
 
+import fcntl
+import gc
 import getpass
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,6 +51,24 @@ class Version:
     message: str
     previous: str | None
     digest: str
+
+
+@contextmanager
+def write_lock(root: Path):
+    """Serialise writers across processes (HTTP workers, `plankg amend`) with an advisory file lock."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "serve.lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def close(repo: "Repository") -> None:
+    """Release the repository's store (and so RocksDB's lock) now, not whenever the collector runs."""
+    repo._store = None
+    gc.collect()
 
 
 def plan_key(plan: str) -> str:

@@ -10,30 +10,16 @@ process opens the newest checkpoint read-only. Which one is newest follows the r
 """
 from __future__ import annotations
 
-import fcntl
-import gc
 import hashlib
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from plankg.config import Settings
+from plankg.versions import close, write_lock  # noqa: F401 (used by the server's writers)
 
 KEEP = 3  # snapshots kept: the newest, and older ones a slow reader may still be using
-
-
-@contextmanager
-def write_lock(root: Path):
-    """Serialise writers across processes (HTTP workers, the CLI) with an advisory file lock."""
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / "serve.lock", "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def validator():
@@ -151,7 +137,4 @@ class Snapshots:
             atomic_write(target, report.to_turtle())
 
 
-def close(repo) -> None:
-    """Release the repository's store (and so RocksDB's lock) now, not whenever the collector runs."""
-    repo._store = None
-    gc.collect()
+

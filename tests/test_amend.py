@@ -180,3 +180,27 @@ def test_cli_amend_history_diff(settings, built, tmp_path):
     ru.write_text("LOAD <file:///etc/passwd>", encoding="utf-8")
     result = runner.invoke(cli, [*base, "amend", str(ru), "-m", "x", "--store", str(store)])
     assert result.exit_code == 2 and "LOAD is not allowed" in result.output
+
+
+@pytest.mark.slow
+def test_cli_amend_waits_for_the_servers_write_lock(settings, imported, tmp_path):
+    """`plankg amend` beside a running server takes the same lock as the server's writers."""
+    import subprocess
+    import sys
+    import time
+
+    from plankg.versions import write_lock
+
+    store = tmp_path / "store"
+    shutil.copytree(imported, store)
+    ru = tmp_path / "comment.ru"
+    ru.write_text(PREFIX + f'INSERT DATA {{ <{TASK7}> <http://www.w3.org/2000/01/rdf-schema#comment> "备注"@zh }}',
+                  encoding="utf-8")
+    command = [str(Path(sys.executable).with_name("plankg")), "--build-dir", str(settings.build_dir),
+               "amend", str(ru), "-m", "note", "--store", str(store)]
+    with write_lock(store):
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(3)
+        assert process.poll() is None  # still waiting for the lock
+    out, _ = process.communicate(timeout=120)
+    assert process.returncode == 0 and "version 2" in out, out
