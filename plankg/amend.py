@@ -110,10 +110,10 @@ def apply_update(graph: Graph, text: str) -> Graph:
     return out
 
 
-def candidate(repo: Repository, plan: str, change) -> Graph:
+def candidate(repo: Repository, plan: str, change, current: Graph | None = None) -> Graph:
     """The plan as it would be after the change (nothing is written)."""
     if isinstance(change, SparqlUpdate):
-        result = apply_update(repo.version_graph(plan), change.text)
+        result = apply_update(current if current is not None else repo.version_graph(plan), change.text)
     elif isinstance(change, RevisedText):
         try:
             meta = pipeline.find_meta(repo.settings, change.path, plan)
@@ -136,16 +136,19 @@ def candidate(repo: Repository, plan: str, change) -> Graph:
 
 def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hooks=None) -> Outcome:
     """Build the candidate, check it, and store it as a new version only if it conforms."""
-    from .validate import validate
+    from .validate import stored_report, validate_change
 
     repo.current(plan)  # a clear error for an unknown plan, before any work
-    new = candidate(repo, plan, change)
+    old = repo.version_graph(plan)
+    new = candidate(repo, plan, change, old)
     data = Graph()
     data += new
     data += repo.shared
-    report = validate(data)
+    kept = repo.report_text(plan)
+    # only what the change touches is re-checked, against the report kept with the current version
+    report = validate_change(old, new, data, stored_report(kept) if kept else None)
     if not report.conforms:
         return Outcome(plan, False, report, new)
     used = change.text if isinstance(change, SparqlUpdate) else change.path.name
-    version = repo.commit(plan, new, agent=agent, message=message, used=used, hooks=hooks)
+    version = repo.commit(plan, new, agent=agent, message=message, used=used, report=report, hooks=hooks)
     return Outcome(plan, True, report, new, version)

@@ -101,24 +101,101 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
-def validate(data: Graph, shapes: Graph | None = None) -> Report:
+def validate(data: Graph, shapes: Graph | None = None, focus_nodes=None) -> Report:
     """Check one plan's graph, merged with the reference graph (``pipeline.reference_graph``).
 
     Args:
         data: the plan's asserted triples plus the ontology and registry; not modified.
         shapes: a shapes graph to use instead of shapes/*.ttl.
+        focus_nodes: check only these nodes (each against the shapes that target it).
     """
     shapes = shapes if shapes is not None else shapes_graph()
     focused = _focused(data)
+    if focus_nodes is not None and not focus_nodes:
+        return _report(focused, Graph(), [], shapes)
     # No sh:rule means pySHACL writes nothing, so it may skip copying the graph.
     writes = (None, SH.rule, None) in shapes
     _, report, _ = pyshacl.validate(focused, shacl_graph=shapes, inference="none", advanced=True,
-                                    allow_warnings=True, allow_infos=True, inplace=not writes)
+                                    allow_warnings=True, allow_infos=True, inplace=not writes,
+                                    focus_nodes=list(focus_nodes) if focus_nodes is not None else None)
     _tag_languages(report, shapes)
-    results = [_result(report, node, focused, shapes) for node in report.subjects(RDF.type, SH.ValidationResult)]
-    results.sort(key=lambda r: (_position(focused, r), r.line or 0, list(SEVERITY.values()).index(r.severity),
+    return _report(focused, report, list(report.subjects(RDF.type, SH.ValidationResult)), shapes)
+
+
+def _report(data: Graph, source: Graph, nodes: list, shapes: Graph) -> Report:
+    """A report holding the given result nodes of ``source`` (copied with what hangs off them)."""
+    out, report = Graph(), BNode()
+    for prefix, ns in source.namespaces():
+        out.bind(prefix, ns)
+    out.add((report, RDF.type, SH.ValidationReport))
+    for node in nodes:
+        out.add((report, SH.result, node))
+        todo = [node]
+        while todo:
+            subject = todo.pop()
+            for p, o in source.predicate_objects(subject):
+                out.add((subject, p, o))
+                if isinstance(o, BNode) and o != subject:
+                    todo.append(o)
+    results = [_result(out, node, data, shapes) for node in nodes]
+    results.sort(key=lambda r: (_position(data, r), r.line or 0, list(SEVERITY.values()).index(r.severity),
                                 r.rule, str(r.focus)))
-    return Report(report, results)
+    out.add((report, SH.conforms, Literal(not any(r.severity == "Violation" for r in results))))
+    return Report(out, results)
+
+
+# -- Checking a change: only what it can affect ---------------------------------------------
+# A change to a plan that conformed (with its report kept) can alter only the results of the
+# nodes it touches and of the tasks they belong to: every rule reads a task, its mentions and
+# targets, and what those refer to. The exceptions compare a task with the other tasks (number
+# unique, no gaps); a change to numbering, lines or the set of tasks is checked in full.
+# tests/test_validate_change.py compares both ways on many changes.
+
+_GLOBAL = {PLAN.number, PLAN.sourceLine, PLAN.inPlan, PLAN.taskId}
+
+
+def validate_change(old: Graph, new: Graph, data: Graph, previous: Graph | None) -> Report:
+    """The report on ``data`` (``new`` + the reference graph), re-checking only what changed.
+
+    Args:
+        old, new: the plan's graph before and after the change.
+        previous: the stored report on ``old`` (its sh:ValidationReport graph); None checks in full.
+    """
+    changed = set(new) ^ set(old)
+
+    def is_task(node) -> bool:
+        return (node, RDF.type, PLAN.Task) in new or (node, RDF.type, PLAN.Task) in old
+
+    if previous is None or any((p in _GLOBAL and is_task(s)) or (p == RDF.type and o == PLAN.Task)
+                               for s, p, o in changed):
+        return validate(data)
+    subjects = {s for s, _, _ in changed}
+    touched = subjects | {o for _, _, o in changed if isinstance(o, URIRef)}
+    # the tasks whose own triples changed, or those of a part of theirs (a mention, a target)
+    tasks = {t for g in (old, new) for x in subjects
+             for t in (x, *g.subjects(None, x)) if (t, RDF.type, PLAN.Task) in g}
+    focus = set(touched)
+    for task in tasks:
+        focus.add(task)
+        for part in new.objects(task, None):
+            if isinstance(part, URIRef):
+                focus.add(part)
+                focus.update(new.objects(part, PLAN.refersTo))
+    present = {n for n in focus if (n, None, None) in new}
+    shapes = shapes_graph()
+    partial = validate(data, focus_nodes=sorted(present))
+    kept = [n for n in previous.subjects(RDF.type, SH.ValidationResult)
+            if previous.value(n, SH.focusNode) not in focus]
+    merged = Graph()
+    merged += partial.graph
+    merged += previous
+    return _report(_focused(data), merged, kept + list(partial.graph.subjects(RDF.type, SH.ValidationResult)),
+                   shapes)
+
+
+def stored_report(text: str) -> Graph:
+    """A report kept as Turtle (``Report.to_turtle``), as a graph for :func:`validate_change`."""
+    return Graph().parse(data=text, format="turtle")
 
 
 # -- Results: where in the plan ------------------------------------------------------------

@@ -119,12 +119,13 @@ class Repository:
             plan = str(plan_iri(g))
             if self.history_path(plan).is_file():
                 continue
+            report = None
             if validate is not None:
                 report = validate(g, self.shared)
                 if not report.conforms:
                     raise RepositoryError(f"{path}: the built plan has rule violations; see `plankg validate`:\n"
                                           + report.to_text())
-            self.commit(plan, g, agent="plankg build", message=f"imported from {path.name}")
+            self.commit(plan, g, agent="plankg build", message=f"imported from {path.name}", report=report)
 
     # -- reading -------------------------------------------------------------
 
@@ -181,6 +182,11 @@ class Repository:
             raise RepositoryError(f"no plan {plan} in {self.root} (known: {', '.join(self.plans()) or 'none'})")
         return versions[-1]
 
+    def report_text(self, plan: str) -> str | None:
+        """The validation report kept with the plan's current version, if any (Turtle)."""
+        path = self.current(plan).path.with_suffix(".report.ttl")
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
     def version_graph(self, plan: str, number: int | None = None) -> Graph:
         """The asserted triples of one version (default: the current one)."""
         versions = self.history(plan)
@@ -192,10 +198,12 @@ class Repository:
     # -- writing -------------------------------------------------------------
 
     def commit(self, plan: str, graph: Graph, *, agent: str, message: str, used: str | None = None,
-               hooks=None) -> Version:
+               report=None, hooks=None) -> Version:
         """Store ``graph`` as the plan's next version; the history rename is the commit point.
 
-        ``hooks`` (tests only) is called with a step name between the steps, to simulate a crash.
+        ``report`` (a plankg.validate.Report on the graph) is kept beside the version, so the next
+        amendment re-checks only what it changes. ``hooks`` (tests only) is called with a step
+        name between the steps, to simulate a crash.
         """
         hook = hooks or (lambda step: None)
         folder = self.plan_dir(plan)
@@ -206,6 +214,8 @@ class Repository:
         text = serialize.turtle(graph)
         path = folder / f"v{number}.ttl"
         atomic_write(path, text)
+        if report is not None:
+            atomic_write(path.with_suffix(".report.ttl"), report.to_turtle())
         hook("version-written")
         now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
         version = URIRef(f"{plan}/version/{number}")

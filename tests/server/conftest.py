@@ -38,8 +38,8 @@ SHAPES = f"""
 """
 
 
-def quick_validate(data: Graph):
-    return validate(data, shapes=Graph().parse(data=SHAPES, format="turtle"))
+def quick_validate(data: Graph, shapes=None, focus_nodes=None):
+    return validate(data, shapes=Graph().parse(data=SHAPES, format="turtle"), focus_nodes=focus_nodes)
 
 
 def free_port() -> int:
