@@ -33,6 +33,7 @@ from .pipeline import atomic_write, plan_iri, reasoned_reference, reference_grap
 from .store import REFERENCE, Store
 from .vocab import DCTERMS, PLAN, PROV, RDF, RDFS, XSD
 
+IRI_FILE = "IRI"  # in each plan's folder: the plan's IRI, written once with its first version
 HEAD = "HEAD"  # a file whose content changes with every accepted version: cheap to poll
 
 
@@ -69,6 +70,12 @@ def close(repo: "Repository") -> None:
     """Release the repository's store (and so RocksDB's lock) now, not whenever the collector runs."""
     repo._store = None
     gc.collect()
+
+
+def _stamp(path: Path) -> str:
+    """Size and modification time: changes whenever the file is replaced (every commit renames it)."""
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 def plan_key(plan: str) -> str:
@@ -150,11 +157,14 @@ class Repository:
         return self.plan_dir(plan) / "history.ttl"
 
     def plans(self) -> list[str]:
-        """Every plan with at least one version."""
+        """Every plan with at least one version (its IRI file, so no history is parsed)."""
         out = []
         for h in sorted((self.root / "plans").glob("*/history.ttl")):
-            g = Graph().parse(h, format="turtle")
-            out += [str(p) for p in g.subjects(RDF.type, PLAN.Plan)]
+            iri = h.with_name(IRI_FILE)
+            if iri.is_file():
+                out.append(iri.read_text(encoding="utf-8").strip())
+            else:  # a state folder from before IRI files
+                out += [str(p) for p in Graph().parse(h, format="turtle").subjects(RDF.type, PLAN.Plan)]
         return sorted(out)
 
     def history_graph(self, plan: str) -> Graph:
@@ -208,6 +218,8 @@ class Repository:
         hook = hooks or (lambda step: None)
         folder = self.plan_dir(plan)
         folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / IRI_FILE).is_file():
+            atomic_write(folder / IRI_FILE, plan + "\n")
         history = self.history_graph(plan)
         previous = self.history(plan)[-1] if history else None
         number = previous.number + 1 if previous else 1
@@ -276,8 +288,10 @@ class Repository:
         changed = []
         ref_name = self.settings.base + REFERENCE
         ref_digest = digest(serialize.turtle(self.reference))
-        held = {r[0]: r[1] for r in store.select(
-            "SELECT ?g ?d WHERE { GRAPH ?g { ?g <https://w3id.org/plankg/ontology#contentDigest> ?d } }").rows}
+        rows = store.select("PREFIX plan: <https://w3id.org/plankg/ontology#> SELECT ?g ?d ?stamp WHERE { "
+                            "GRAPH ?g { ?g plan:contentDigest ?d OPTIONAL { ?g plan:fileStamp ?stamp } } }").rows
+        held = {r[0]: r[1] for r in rows}
+        stamps = {r[0]: r[2] for r in rows}
         if held.get(ref_name) != ref_digest:
             ref = Graph()
             ref += self.reference
@@ -285,6 +299,8 @@ class Repository:
             store.replace_graphs({ref_name: ref})
             changed.append(ref_name)
         for plan in self.plans():
+            if stamps.get(f"{plan}/history") == _stamp(self.history_path(plan)):
+                continue  # the history file the index was loaded from: nothing to parse
             current = self.current(plan)
             if held.get(f"{plan}/history") == current.digest:
                 continue
@@ -299,4 +315,5 @@ class Repository:
         h += history
         current = self.history(plan)[-1]
         h.add((URIRef(f"{plan}/history"), PLAN.contentDigest, Literal(current.digest)))
+        h.add((URIRef(f"{plan}/history"), PLAN.fileStamp, Literal(_stamp(self.history_path(plan)))))
         self._store.replace_graphs({f"{plan}/graph": graph, f"{plan}/inferred": inferred, f"{plan}/history": h})

@@ -204,3 +204,18 @@ def test_cli_amend_waits_for_the_servers_write_lock(settings, imported, tmp_path
         assert process.poll() is None  # still waiting for the lock
     out, _ = process.communicate(timeout=120)
     assert process.returncode == 0 and "version 2" in out, out
+
+
+def test_sync_reads_no_history_whose_file_is_unchanged(repo, monkeypatch):
+    """Opening the index with many plans must not re-read every plan's history (file stamps)."""
+    repo.store  # first open: loads and stamps
+    parsed = []
+    real = Repository.history_graph
+
+    def counting(self, plan):
+        parsed.append(plan)
+        return real(self, plan)
+
+    monkeypatch.setattr(Repository, "history_graph", counting)
+    assert repo.sync() == [] and parsed == []
+    assert repo.plans() == [PLAN_IRI] and parsed == []  # the IRI file, not the history
