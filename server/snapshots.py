@@ -73,11 +73,15 @@ class Snapshots:
         except FileNotFoundError:
             return ()
 
-    def publish(self, repo=None, *, locked: bool = False) -> Path:
-        """Checkpoint the store for the current HEAD (opening the repository unless given one)."""
+    def publish(self, repo=None, *, locked: bool = False, reports: bool = True) -> Path:
+        """Checkpoint the store for the current HEAD (opening the repository unless given one).
+
+        ``reports=False`` when the caller has written the one report that changed (``/update``):
+        looking at every plan's report would cost time in proportion to the plans loaded.
+        """
         if not locked:
             with write_lock(self.root):
-                return self.publish(repo, locked=True)
+                return self.publish(repo, locked=True, reports=reports)
         from plankg.versions import Repository
 
         path = self.folder / self.name_for(self._head())
@@ -86,7 +90,8 @@ class Snapshots:
         own = repo is None
         repo = repo or Repository.open(self.settings, self.root, initialise=False)
         try:
-            self.write_reports(repo)
+            if reports:
+                self.write_reports(repo)
             store = repo.store
             store.flush()
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -121,20 +126,22 @@ class Snapshots:
             return
         from rdflib import Graph
 
-        for plan in repo.plans():
+        from plankg.pipeline import atomic_write
+
+        for plan in list(given) if given else repo.plans():
             version = repo.current(plan)
             target = self.report_path(plan, version.number)
             if target.is_file():
                 continue
             report = (given or {}).get(plan)
-            if report is None:
+            text = report.to_turtle() if report is not None else repo.report_text(plan)
+            if text is None:  # a version stored without its report
                 data = Graph()
                 data += repo.version_graph(plan)
                 data += repo.reference
-                report = validate(data)
+                text = validate(data).to_turtle()
             target.parent.mkdir(parents=True, exist_ok=True)
-            from plankg.pipeline import atomic_write
-            atomic_write(target, report.to_turtle())
+            atomic_write(target, text)
 
 
 

@@ -90,7 +90,7 @@ def update():
             outcome = amend.amend(repo, plan, amend.SparqlUpdate(text), agent=agent, message=message)
             if outcome.accepted:
                 snapshots.write_reports(repo, given={plan: outcome.report})
-                path = snapshots.publish(repo, locked=True)
+                path = snapshots.publish(repo, locked=True, reports=False)
                 mirrored = mirror(engine, path)
         except amend.AmendmentError as e:
             raise Refused(str(e)) from None
