@@ -29,6 +29,7 @@ from rdflib import Graph, Literal, URIRef
 
 from . import reason, serialize
 from .config import Settings
+from .graph import PREFIXES
 from .pipeline import atomic_write, plan_iri, reasoned_reference, reference_graph
 from .store import REFERENCE, Store
 from .vocab import DCTERMS, PLAN, PROV, RDF, RDFS, XSD
@@ -203,6 +204,11 @@ class Repository:
         chosen = versions[-1] if number is None else next((v for v in versions if v.number == number), None)
         if chosen is None:
             raise RepositoryError(f"{plan} has no version {number} (it has 1…{len(versions)})")
+        if chosen is versions[-1] and self._store is not None:
+            graph = self._store.graph(f"{plan}/graph")  # the index holds the current version (synced)
+            for prefix, ns in PREFIXES.items():
+                graph.bind(prefix, ns)
+            return graph
         return Graph().parse(chosen.path, format="turtle")
 
     # -- writing -------------------------------------------------------------
