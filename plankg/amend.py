@@ -143,7 +143,7 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
     new = candidate(repo, plan, change, old)
     data = Graph()
     data += new
-    data += repo.shared
+    data += repo.shared_for(plan)
     kept = repo.report_text(plan)
     # only what the change touches is re-checked, against the report kept with the current version
     report = validate_change(old, new, data, stored_report(kept) if kept else None)

@@ -332,7 +332,11 @@ def validate_command(ctx, source, fmt):
 
     settings = _settings(ctx)
     data = _plan_graph(source or settings.bundled_plan, settings)
-    data += pipeline.reference_graph(settings)
+    try:  # checked against its own district's registry, as amendments are
+        district = str(pipeline.plan_iri(data))[len(settings.base + "plan/"):].split("/")[0]
+    except ValueError:
+        district = None
+    data += pipeline.reference_graph(settings, district)
     report = validate(data)
     out = {"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
     click.echo(out, nl=not out.endswith("\n"))
@@ -500,7 +504,7 @@ def diff_command(ctx, old, new, fmt, plan, store):
         a, b = repo.version_graph(plan, old), repo.version_graph(plan, new)
     except RepositoryError as e:
         raise click.ClickException(str(e)) from None
-    d = diffing.diff(a, b, f"v{old}", f"v{new}", reference=repo.reference)
+    d = diffing.diff(a, b, f"v{old}", f"v{new}", reference=repo.reference_for(plan))
     if fmt == "turtle":
         from . import serialize
 
@@ -552,6 +556,28 @@ def serve(ctx, store, service_allowlist, **options):
     except ValueError as e:
         raise click.ClickException(str(e)) from None
     run(config, echo=click.echo)
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args):
+    """Run the benchmarks in bench/ of a clone of the repository (python -m bench; --help for options).
+
+    Example:
+
+    \b
+        plankg bench --quick
+        plankg bench scale --sizes 1,10,100
+    """
+    root = Path.cwd()
+    if (root / "bench" / "__main__.py").is_file() and str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        from bench.__main__ import main as bench_main
+    except ImportError:
+        raise click.ClickException("the benchmarks are not installed with plankg: run `plankg bench` from the "
+                                   "root of a clone of the repository (with pip install -e '.[test]')") from None
+    bench_main(list(args), prog="plankg bench")
 
 
 def render(columns: list[str], rows: list[list[str]], fmt: str) -> str:

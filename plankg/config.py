@@ -43,6 +43,15 @@ class Settings:
     def registry_path(self) -> Path:
         return self.data_dir / "units.ttl"
 
+    def registry_paths(self, district: str | None = None) -> list[Path]:
+        """The unit registry files: data/units.ttl, and one per further district in data/units/
+        (named by its code). With ``district``, only the files that can hold its units."""
+        folder = self.data_dir / "units"
+        if district is not None:
+            own = folder / f"{district}.ttl"
+            return [self.registry_path] + ([own] if own.is_file() else [])
+        return [self.registry_path] + (sorted(folder.glob("*.ttl")) if folder.is_dir() else [])
+
     @property
     def districts_path(self) -> Path:
         return self.data_dir / "districts.ttl"

@@ -95,7 +95,7 @@ def build(source: Path, settings: Settings, meta: PlanMeta | None = None,
     source = Path(source)
     meta = meta or read_meta(source)
     plan = read_plan(source, layout=meta.layout)
-    registry = registry or load_registry(settings)
+    registry = registry or load_registry(settings, meta.division_code)
     hook, coverage = _target_hook(settings.base)
     g = build_graph(plan, meta, registry, settings.base, add_targets=hook)
     _headline_targets(g, plan, meta, settings.base, coverage)
@@ -147,8 +147,9 @@ def _describe_unknown_district(g: Graph, meta: PlanMeta, settings: Settings) -> 
             break
 
 
-def load_registry(settings: Settings) -> Registry:
-    return Registry.load(settings.registry_path, settings.base)
+def load_registry(settings: Settings, district: str | None = None) -> Registry:
+    """The registry (of one district's units, or of all)."""
+    return Registry.load(settings.registry_paths(district), settings.base)
 
 
 def write(result: Build, out_dir: Path, settings: Settings) -> Path:
@@ -159,16 +160,16 @@ def write(result: Build, out_dir: Path, settings: Settings) -> Path:
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / result.output_name
-    inferred = reason.infer(result.graph, reasoned_reference(settings))
+    inferred = reason.infer(result.graph, reasoned_reference(settings, result.meta.division_code))
     asserted_text, inferred_text = serialize.turtle(result.graph), serialize.turtle(inferred)
     atomic_write(target, asserted_text)
     atomic_write(target.with_suffix(".inferred.ttl"), inferred_text)
     return target
 
 
-def reasoned_reference(settings: Settings) -> Graph:
-    """The reference graph plus what the ontology implies for it."""
-    ref = reference_graph(settings)
+def reasoned_reference(settings: Settings, district: str | None = None) -> Graph:
+    """The reference graph (of one district, or of all) plus what the ontology implies for it."""
+    ref = reference_graph(settings, district)
     ref += reason.infer(ref, Graph())
     return ref
 
@@ -188,17 +189,39 @@ def atomic_write(target: Path, data: str) -> None:
         raise
 
 
-def reference_graph(settings: Settings) -> Graph:
-    """Ontology, concept schemes, registry, districts, indicators and linksets: what every plan shares."""
+def reference_files(settings: Settings, district: str | None = None) -> list[Path]:
+    """The data files of the reference graph (the ontology files are package resources)."""
+    linksets = sorted(settings.linksets_dir.glob("*.ttl")) if settings.linksets_dir.is_dir() else []
+    return [p for p in (*settings.registry_paths(district), settings.districts_path, settings.indicators_path,
+                        *linksets) if p.is_file()]
+
+
+def reference_graph(settings: Settings, district: str | None = None) -> Graph:
+    """Ontology, concept schemes, registry, districts, indicators and linksets: what every plan shares.
+
+    With ``district``, the registry part holds only that district's units: a plan is built and
+    checked against its own district's registry, so the cost does not grow with the districts loaded.
+    """
     g = Graph()
     for name in ONTOLOGY_FILES:
         if resources.path(name).is_file():
             g.parse(data=resources.text(name), format="turtle")
-    linksets = sorted(settings.linksets_dir.glob("*.ttl")) if settings.linksets_dir.is_dir() else []
-    for path in (settings.registry_path, settings.districts_path, settings.indicators_path, *linksets):
-        if path.is_file():
-            g += rebase(Graph().parse(path, format="turtle"), settings.base)
+    for path in reference_files(settings, district):
+        part = rebase(Graph().parse(path, format="turtle"), settings.base)
+        if district is not None and path in settings.registry_paths(district):
+            others = settings.base + "unit/"
+            own = f"{others}{district}/"
+            part = _without(part, lambda s: str(s).startswith(others) and not str(s).startswith(own))
+        g += part
     return g
+
+
+def _without(graph: Graph, drop) -> Graph:
+    out = Graph()
+    for t in graph:
+        if not drop(t[0]):
+            out.add(t)
+    return out
 
 
 def plan_iri(graph: Graph) -> URIRef:
@@ -214,20 +237,31 @@ def load_store(settings: Settings, built: list[Path] | None = None) -> Store:
     paths = built if built is not None else sorted(settings.build_dir.glob("*-*[0-9].ttl"))
     if not paths:
         raise FileNotFoundError(f"{settings.build_dir} has no built plan - run \"plankg build\" first")
-    graphs = {settings.base + REFERENCE: reference_graph(settings)}
+    store = Store(base=settings.base)
+    store.bulk_load({settings.base + REFERENCE: reference_graph(settings)})
     for path in paths:
-        g = Graph().parse(path, format="turtle")
+        # Oxigraph parses the files itself (rdflib would take ten times as long); a build output's
+        # name gives its plan (500103-2023.ttl → …/plan/500103/2023), which the file must describe
+        name = re.fullmatch(r"(\d{6})-(\d{4})", path.stem)
+        plan = f"{settings.base}plan/{name[1]}/{name[2]}" if name else str(plan_iri(_parse(path)))
         try:
-            plan = plan_iri(g)
-        except ValueError as e:
+            store.load_file(path, f"{plan}/graph")
+        except (SyntaxError, ValueError, OSError) as e:
             raise ValueError(f"{path}: {e}") from None
-        graphs[f"{plan}/graph"] = g
+        if not store.select("ASK { ?p a <https://w3id.org/plankg/ontology#Plan> }", {"p": URIRef(plan)},
+                            default_graph=[f"{plan}/graph"]).rows == [["true"]]:
+            raise ValueError(f"{path}: not the build of {plan} (it has no plan:Plan {plan})")
         inferred = path.with_suffix(".inferred.ttl")
         if inferred.is_file():
-            graphs[f"{plan}/inferred"] = Graph().parse(inferred, format="turtle")
-    store = Store(base=settings.base)
-    store.bulk_load(graphs)
+            store.load_file(inferred, f"{plan}/inferred")
     return store
+
+
+def _parse(path: Path) -> Graph:
+    try:
+        return Graph().parse(path, format="turtle")
+    except Exception as e:  # rdflib raises several kinds
+        raise ValueError(f"{path}: not readable Turtle ({e})") from None
 
 
 __all__ = ["Build", "build", "write", "load_store", "read_meta", "PlanSyntaxError", "MetadataError"]

@@ -63,11 +63,15 @@ class Registry:
                                 raise ValueError(f"units.ttl: the name {label} is given to both {other} and {unit}")
 
     @classmethod
-    def load(cls, path: Path, base: str = DEFAULT_BASE) -> "Registry":
-        """Parse ``units.ttl`` (IRIs rebased to ``base``)."""
-        if not path.is_file():
-            raise FileNotFoundError(f"{path}: the unit registry is missing")
-        return cls(rebase(Graph().parse(path, format="turtle"), base), base)
+    def load(cls, path: Path | list[Path], base: str = DEFAULT_BASE) -> "Registry":
+        """Parse ``units.ttl`` and any further registry files (IRIs rebased to ``base``)."""
+        paths = path if isinstance(path, list) else [path]
+        graph = Graph()
+        for p in paths:
+            if not p.is_file():
+                raise FileNotFoundError(f"{p}: the unit registry is missing")
+            graph.parse(p, format="turtle")
+        return cls(rebase(graph, base), base)
 
     def resolve(self, name: str, division_code: str) -> URIRef | None:
         """The unit or group a name refers to in a district, or None when unregistered."""

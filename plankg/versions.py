@@ -30,7 +30,9 @@ from rdflib import Graph, Literal, URIRef
 from . import reason, serialize
 from .config import Settings
 from .graph import PREFIXES
-from .pipeline import atomic_write, plan_iri, reasoned_reference, reference_graph
+from . import resources
+from .pipeline import (ONTOLOGY_FILES, atomic_write, plan_iri, reasoned_reference, reference_files,
+                       reference_graph)
 from .store import REFERENCE, Store
 from .vocab import DCTERMS, PLAN, PROV, RDF, RDFS, XSD
 
@@ -103,7 +105,7 @@ class Repository:
         self.settings, self.root = settings, root
         self._store: Store | None = None
         self._reference: Graph | None = None
-        self._shared: Graph | None = None
+        self._scoped: dict[tuple[str, str], Graph] = {}  # (kind, district) → graph
 
     # -- opening -------------------------------------------------------------
 
@@ -129,7 +131,7 @@ class Repository:
                 continue
             report = None
             if validate is not None:
-                report = validate(g, self.shared)
+                report = validate(g, self.shared_for(plan))
                 if not report.conforms:
                     raise RepositoryError(f"{path}: the built plan has rule violations; see `plankg validate`:\n"
                                           + report.to_text())
@@ -137,19 +139,41 @@ class Repository:
 
     # -- reading -------------------------------------------------------------
 
-    @property
-    def shared(self) -> Graph:
-        """Ontology, concept schemes and registry as written: what validation checks a plan against."""
-        if self._shared is None:
-            self._shared = reference_graph(self.settings)
-        return self._shared
+    def district_of(self, plan: str) -> str:
+        """The division code in a plan's IRI ({base}plan/500103/2023 → 500103)."""
+        return plan[len(self.settings.base + "plan/"):].split("/", 1)[0]
+
+    def shared_for(self, plan: str) -> Graph:
+        """Ontology, concept schemes and the plan's district's registry, as written: what an
+        amendment is validated against. Other districts' units are left out, so the cost of a
+        check does not grow with the districts loaded."""
+        return self._scoped_graph("shared", self.district_of(plan), reference_graph)
+
+    def reference_for(self, plan: str) -> Graph:
+        """The same plus what the ontology implies for it: what a plan's inference runs against."""
+        return self._scoped_graph("reasoned", self.district_of(plan), reasoned_reference)
+
+    def _scoped_graph(self, kind: str, district: str, make) -> Graph:
+        if (kind, district) not in self._scoped:
+            self._scoped[(kind, district)] = make(self.settings, district)
+        return self._scoped[(kind, district)]
 
     @property
     def reference(self) -> Graph:
-        """Ontology, registry and the triples the ontology implies for them (computed once)."""
+        """Every district's reference data and what the ontology implies for it: the store's
+        shared graph, which queries read (computed only when its files changed)."""
         if self._reference is None:
             self._reference = reasoned_reference(self.settings)
         return self._reference
+
+    def reference_digest(self) -> str:
+        """A digest of the files the reference graph is made from (cheap: no parsing)."""
+        h = hashlib.sha256(self.settings.base.encode())
+        for name in ONTOLOGY_FILES:
+            h.update(name.encode() + resources.text(name).encode("utf-8"))
+        for path in reference_files(self.settings):
+            h.update(str(path.name).encode() + path.read_bytes())
+        return "sha256:" + h.hexdigest()
 
     def plan_dir(self, plan: str) -> Path:
         return self.root / "plans" / plan_key(plan)
@@ -293,7 +317,7 @@ class Repository:
         store = self.store if self._store is None else self._store
         changed = []
         ref_name = self.settings.base + REFERENCE
-        ref_digest = digest(serialize.turtle(self.reference))
+        ref_digest = self.reference_digest()
         rows = store.select("PREFIX plan: <https://w3id.org/plankg/ontology#> SELECT ?g ?d ?stamp WHERE { "
                             "GRAPH ?g { ?g plan:contentDigest ?d OPTIONAL { ?g plan:fileStamp ?stamp } } }").rows
         held = {r[0]: r[1] for r in rows}
@@ -316,7 +340,7 @@ class Repository:
         return changed
 
     def _index(self, plan: str, graph: Graph, history: Graph) -> None:
-        inferred = reason.infer(graph, self.reference)
+        inferred = reason.infer(graph, self.reference_for(plan))
         h = Graph()
         h += history
         current = self.history(plan)[-1]

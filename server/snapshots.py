@@ -138,7 +138,7 @@ class Snapshots:
             if text is None:  # a version stored without its report
                 data = Graph()
                 data += repo.version_graph(plan)
-                data += repo.reference
+                data += repo.shared_for(plan)
                 text = validate(data).to_turtle()
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, text)

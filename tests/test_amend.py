@@ -87,7 +87,7 @@ def test_added_responsible_unit_is_accepted(repo, tmp_path):
     change = amend.RevisedText(revised(tmp_path, "牵头单位:区大数据局\n97.", "牵头单位:区大数据局\n责任单位:区统计局\n97."))
     outcome = amend.amend(repo, PLAN_IRI, change, agent="steward", message="task 96 gets 区统计局")
     assert outcome.accepted
-    d = diff.diff(repo.version_graph(PLAN_IRI, 1), repo.version_graph(PLAN_IRI, 2), reference=repo.reference)
+    d = diff.diff(repo.version_graph(PLAN_IRI, 1), repo.version_graph(PLAN_IRI, 2), reference=repo.reference_for(PLAN_IRI))
     ((old, new, aspects),) = d.changed
     assert (new.number, aspects, old.responsible, new.responsible) == ("96", ["responsible"], (), ("区统计局",))
     rows = repo.store.select(PREFIX + "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
@@ -99,7 +99,7 @@ def test_added_responsible_unit_is_accepted(repo, tmp_path):
 def test_unit_disappears(repo, tmp_path):
     change = amend.RevisedText(revised(tmp_path, "牵头单位:区统计局", "牵头单位:区发改委"))
     assert amend.amend(repo, PLAN_IRI, change, agent="s", message="m").accepted
-    d = diff.diff(repo.version_graph(PLAN_IRI, 1), repo.version_graph(PLAN_IRI, 2), reference=repo.reference)
+    d = diff.diff(repo.version_graph(PLAN_IRI, 1), repo.version_graph(PLAN_IRI, 2), reference=repo.reference_for(PLAN_IRI))
     assert d.units_disappeared == ["区统计局"] and d.units_appeared == []
     rdf = diff.to_rdf(d, PLAN_IRI + "/version/1", PLAN_IRI + "/version/2", PLAN_IRI)
     from plankg.vocab import PLAN
