@@ -26,8 +26,18 @@ _lock = threading.Lock()
 
 QUDT_UNIT = "http://qudt.org/schema/qudt/unit"
 # Linksets kept in the data (plankg link …) describe themselves; the description repeats them.
-LINKSETS = f"CONSTRUCT {{ ?ls ?p ?o }} WHERE {{ ?ls a <{VOID}Linkset> ; ?p ?o }}"
+LINKSETS = (f"SELECT ?ls ?p ?o (isIRI(?o) AS ?iri) (DATATYPE(?o) AS ?type) (LANG(?o) AS ?lang) "
+            f"WHERE {{ ?ls a <{VOID}Linkset> ; ?p ?o }}")  # SELECT: an external store answers it too
 QUDT_LINKS = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?target <{QUDT_UNIT}> ?unit }}"
+
+
+def _stored_linksets(rows) -> list[ox.Triple]:
+    n = ox.NamedNode
+    out = []
+    for ls, p, o, iri, datatype, lang in rows:
+        obj = n(o) if iri == "true" else ox.Literal(o, language=lang) if lang else ox.Literal(o, datatype=n(datatype))
+        out.append(ox.Triple(n(ls), n(p), obj))
+    return out
 
 
 def linksets(base: str, stored: list[ox.Triple], qudt_links: int) -> list[tuple]:
@@ -91,7 +101,7 @@ def service(endpoint: str, output: str) -> bytes:
     rows = engine.local("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows
     counts = {g: int(n) for g, n in rows}
     base = config.settings.base
-    links = linksets(base, list(engine.store().query(LINKSETS)), int(engine.local(QUDT_LINKS).rows[0][0]))
+    links = linksets(base, _stored_linksets(engine.local(LINKSETS).rows), int(engine.local(QUDT_LINKS).rows[0][0]))
     body = ox.serialize(triples(endpoint, base, counts, config.service_allowlist) + [ox.Triple(*t) for t in links],
                         format=formats.GRAPHS[output][1], prefixes={"sd": SD, "void": VOID, "dcterms": DCTERMS})
     with _lock:
