@@ -10,6 +10,7 @@ import os
 import re
 import tempfile
 import tomllib
+from collections import OrderedDict
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -168,10 +169,35 @@ def write(result: Build, out_dir: Path, settings: Settings) -> Path:
 
 
 def reasoned_reference(settings: Settings, district: str | None = None) -> Graph:
-    """The reference graph (of one district, or of all) plus what the ontology implies for it."""
-    ref = reference_graph(settings, district)
+    """The reference graph (of one district, or of all) plus what the ontology implies for it.
+
+    Kept per process while its files are unchanged (see :func:`reference_graph`): do not modify it.
+    """
+    return _cached(("reasoned", settings.base, district), settings, district, _reasoned)
+
+
+def _reasoned(settings: Settings, district: str | None) -> Graph:
+    ref = Graph()
+    ref += reference_graph(settings, district)
     ref += reason.infer(ref, Graph())
     return ref
+
+
+_CACHE: "OrderedDict[tuple, tuple[tuple, Graph]]" = OrderedDict()  # key → (file stamps, graph)
+
+
+def _cached(key: tuple, settings: Settings, district: str | None, make) -> Graph:
+    """One graph per key and process, made again when a file it is made from changes."""
+    stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in reference_files(settings, district))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] == stamps:
+        _CACHE.move_to_end(key)
+        return hit[1]
+    graph = make(settings, district)
+    _CACHE[key] = (stamps, graph)
+    while len(_CACHE) > 8:
+        _CACHE.popitem(last=False)
+    return graph
 
 
 def atomic_write(target: Path, data: str) -> None:
@@ -200,8 +226,14 @@ def reference_graph(settings: Settings, district: str | None = None) -> Graph:
     """Ontology, concept schemes, registry, districts, indicators and linksets: what every plan shares.
 
     With ``district``, the registry part holds only that district's units: a plan is built and
-    checked against its own district's registry, so the cost does not grow with the districts loaded.
+    checked against its own district's registry, so the cost does not grow with the districts
+    loaded. The graph is kept per process while its files are unchanged (a server's every
+    amendment needs it): do not modify it.
     """
+    return _cached(("plain", settings.base, district), settings, district, _reference)
+
+
+def _reference(settings: Settings, district: str | None) -> Graph:
     g = Graph()
     for name in ONTOLOGY_FILES:
         if resources.path(name).is_file():
