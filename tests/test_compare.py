@@ -152,3 +152,39 @@ def test_a_new_district_is_accepted_with_warnings_that_carry_the_guess(side_by_s
     assert lines[-1] == "conforms: 0 violation(s), 16 warning(s)"  # one per unit mention: 16 in the text
     assert ("task 5 (line 17)  Warning  任务5的责任单位“区税务局”尚未登记（该区还没有单位名录）；"
             "按名称推测：vertical-branch; taxation") in r.output
+
+
+def test_confirming_a_unit_in_the_districts_registry_file(tmp_path):
+    """A steward confirms 区发改局 in data/units/500199.ttl: it becomes registered, and from then on
+    the district's other unknown names are violations (the registry of 样例区 has begun)."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("build", "store"))
+    (data / "units").mkdir()
+    (data / "units" / "500199.ttl").write_text("""
+@prefix plan: <https://w3id.org/plankg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix bt: <https://w3id.org/plankg/def/body-type/> .
+@prefix sector: <https://w3id.org/plankg/def/sector/> .
+<https://w3id.org/plankg/unit/500199/fgj> a plan:GovernmentUnit ;
+    skos:prefLabel "区发改局"@zh, "Development and Reform Bureau"@en ;
+    plan:bodyType bt:bureau ; plan:sector sector:development-reform ;
+    plan:district <https://w3id.org/plankg/district/500199> ; skos:notation "fgj" .
+""", encoding="utf-8")
+    out = tmp_path / "build"
+    runner = CliRunner()
+    r = runner.invoke(cli, ["--data-dir", str(data), "--build-dir", str(out), "build", str(SAMPLES / "brackets.txt"),
+                            "--district", "样例区", "--code", "500199", "--year", "2024"], catch_exceptions=False)
+    assert r.exit_code == 0 and "15 unit name(s) not in the registry" in r.output, r.output
+    types = {(row["unit"], row["basis"]) for row in rows_in(data, out, "unit-types")}
+    assert ("区发改局", "registry") in types and ("区财政局", "guess") in types
+    r = runner.invoke(cli, ["--data-dir", str(data), "--build-dir", str(out), "validate", str(out / "500199-2024.ttl")])
+    assert r.exit_code == 1 and "“区财政局”不在单位名录中" in r.output
+
+
+def rows_in(data, out, name):
+    r = CliRunner().invoke(cli, ["--data-dir", str(data), "--build-dir", str(out), "query", name, "--format", "json"],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
