@@ -443,6 +443,8 @@ def amend(ctx, change, message, agent, plan, store):
                     raise amending.AmendmentError(f"{change}: no such file")
                 proposal = amending.RevisedText(change)
             outcome = amending.amend(repo, plan, proposal, agent=agent or default_agent(), message=message)
+            if outcome.accepted:
+                repo.index(plan, outcome.candidate)  # so a server's next snapshot need not re-read it
         except (amending.AmendmentError, OSError, UnicodeDecodeError) as e:
             click.echo(f"Error: {e}", err=True)
             ctx.exit(2)

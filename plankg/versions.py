@@ -304,13 +304,26 @@ class Repository:
     def store(self) -> Store:
         """The on-disk Oxigraph store, opened (and brought up to date) on first use."""
         if self._store is None:
-            try:
-                self._store = Store(self.root / "oxigraph", base=self.settings.base)
-            except OSError as e:
-                raise RepositoryError(f"{self.root / 'oxigraph'}: cannot open the store ({e}); "
-                                      "is another plankg process using it?") from None
+            self._open_store()
             self.sync()
         return self._store
+
+    def _open_store(self) -> None:
+        try:
+            self._store = Store(self.root / "oxigraph", base=self.settings.base)
+        except OSError as e:
+            raise RepositoryError(f"{self.root / 'oxigraph'}: cannot open the store ({e}); "
+                                  "is another plankg process using it?") from None
+
+    def index(self, plan: str, graph: Graph) -> None:
+        """Put the version just committed (``graph``, still in memory) into the index, then sync
+        the rest: cheaper than opening the index first, which would re-read the version's file."""
+        if self._store is None:
+            self._open_store()
+            self._index(plan, graph, self.history_graph(plan))
+            self.sync()
+        else:
+            self._index(plan, graph, self.history_graph(plan))
 
     def sync(self) -> list[str]:
         """Reload into the index every plan whose current version it does not hold; return them."""

@@ -89,6 +89,7 @@ def update():
             plan = choose_plan(repo.plans(), text)
             outcome = amend.amend(repo, plan, amend.SparqlUpdate(text), agent=agent, message=message)
             if outcome.accepted:
+                repo.index(plan, outcome.candidate)
                 snapshots.write_reports(repo, given={plan: outcome.report})
                 path = snapshots.publish(repo, locked=True, reports=False)
                 mirrored = mirror(engine, path)
