@@ -1,4 +1,9 @@
-"""python -m bench [checks] — write the results to bench/results/ and print them."""
+"""python -m bench [all|checks|scale] [--quick] [--sizes 1,10,100,1000] [--repeat K]
+
+Writes each result table to bench/results/ and prints it. ``all`` (the default) runs the checks
+on the bundled plan and the scale benchmark; ``--quick`` keeps to 1 and 10 plans and fewer runs
+(under 3 minutes on a 2-core machine).
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,17 +12,42 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("what", nargs="?", default="checks", choices=["checks"])
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
-    from . import checks
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(sorted({int(s) for s in text.split(",") if s.strip()}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes like 1,10,100, not {text!r}") from None
+    if not sizes or min(sizes) < 1 or max(sizes) > 9999:
+        raise argparse.ArgumentTypeError("sizes must be between 1 and 9999 plans")
+    return sizes
 
-    text = checks.run(args.repeat)
+
+def _write(name: str, text: str) -> None:
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{args.what}.md").write_text(text, encoding="utf-8")
+    (RESULTS / name).write_text(text, encoding="utf-8")
     print(text)
+
+
+def main(argv=None, prog: str = "python -m bench") -> None:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
+    parser.add_argument("what", nargs="?", default="all", choices=["all", "checks", "scale"])
+    parser.add_argument("--quick", action="store_true", help="1 and 10 plans, fewer runs, no owlrl references")
+    parser.add_argument("--sizes", type=_sizes, help="numbers of plans for the scale benchmark (default 1,10,100,1000)")
+    parser.add_argument("--repeat", type=int, help="runs per figure (default: checks 5, scale 3; --quick 2)")
+    args = parser.parse_args(argv)
+    command = " ".join([prog, *(argv if argv is not None else __import__("sys").argv[1:])])
+    if args.what in ("all", "checks"):
+        from . import checks
+
+        _write("checks-quick.md" if args.quick else "checks.md",
+               checks.run(args.repeat or (2 if args.quick else 5), quick=args.quick, build=args.what == "checks"))
+    if args.what in ("all", "scale"):
+        from . import scale
+
+        sizes = args.sizes or (scale.QUICK if args.quick else scale.FULL)
+        name = "scale-quick" if args.quick and not args.sizes else "scale" if sizes == scale.FULL else (
+            "scale-" + "-".join(map(str, sizes)))
+        _write(f"{name}.md", scale.run(sizes, args.repeat or (2 if args.quick else 3), args.quick, command))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.parse
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -37,9 +38,8 @@ QUERY = ("PREFIX plan: <https://w3id.org/plankg/ontology#> "
 BIN = Path(sys.executable).parent
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of a process and all its descendants, living ones only."""
-    ticks = os.sysconf("SC_CLK_TCK")
+def tree(pid: int) -> list[int]:
+    """A process and all its living descendants."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -48,25 +48,69 @@ def tree_cpu(pid: int) -> float:
                 children.setdefault(int(fields[1]), []).append(int(entry))
             except OSError:
                 pass
-    total, todo = 0.0, [pid]
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and all its descendants, living ones only."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for p in tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / ticks
         except OSError:
             pass
-        todo += children.get(p, [])
     return total
 
 
-def wrk(url: str, connections: int, seconds: int) -> float:
-    out = subprocess.run(["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds}s",
-                          "-H", "Accept: application/sparql-results+json", url],
-                         check=True, capture_output=True, text=True).stdout
-    if "Non-2xx" in out:
+def tree_memory(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) in MiB summed over a process tree; PSS counts a page shared by k processes as 1/k."""
+    rss = pss = 0
+    for p in tree(pid):
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        rss += int(re.search(r"^Rss:\s+(\d+)", rollup, re.MULTILINE).group(1))
+        pss += int(re.search(r"^Pss:\s+(\d+)", rollup, re.MULTILINE).group(1))
+    return rss / 1024, pss / 1024
+
+
+@dataclass(frozen=True)
+class Load:
+    rate: float  # requests per second
+    p50: float   # latency percentiles, ms
+    p99: float
+
+
+# wrk sends each request with a different comment at the end of the query text, so no two
+# requests are the same and no answer can come from a result cache.
+DISTINCT = """
+local n, ids = 0, 0
+function setup(thread) ids = ids + 1; thread:set("id", ids) end
+function request() n = n + 1; return wrk.format(nil, wrk.path .. "%0A%23" .. id .. "-" .. n) end
+"""
+
+
+def wrk(url: str, connections: int, seconds: int, distinct: bool = False) -> Load:
+    """Requests/s and p50/p99 latency of ``connections`` clients sending GET ``url`` for ``seconds``."""
+    args = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds}s", "--latency",
+            "-H", "Accept: application/sparql-results+json"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(DISTINCT)
+        script.flush()
+        out = subprocess.run(args + (["-s", script.name] if distinct else []) + [url],
+                             check=True, capture_output=True, text=True).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"errors from {url}:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    latency = {p: float(v) * unit[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)}
+    return Load(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), latency["50"], latency["99"])
 
 
 def main(argv=None) -> None:
@@ -102,7 +146,7 @@ def main(argv=None) -> None:
             for name, (server, path) in servers.items():
                 for c in (1, 4):
                     before = tree_cpu(server.proc.pid)
-                    rate = wrk(server.url + path, c, args.seconds)
+                    rate = wrk(server.url + path, c, args.seconds).rate
                     rates[name, c].append(rate)
                     cpu[name].append((tree_cpu(server.proc.pid) - before) / (rate * args.seconds) * 1000)
     finally:

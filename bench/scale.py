@@ -1,0 +1,414 @@
+"""plankg with 1 … 1000 districts' plans, measured side by side with pyoxigraph and ``oxigraph serve``.
+
+    python -m bench scale [--quick] [--sizes 1,10,100,1000] [--repeat 3]
+
+For each size N (bench.synthetic makes the plans) and in the same run: load time and peak memory
+(each loader in a fresh process), every canned query through plankg and directly on pyoxigraph,
+/sparql throughput and latency against ``oxigraph serve``, amendments through /update, and
+validation; plus
+the whole-process ``plankg build`` of the bundled plan. Figures are medians with min–max; large N
+get fewer runs, and the slowest paths are capped (the tables say where, and why).
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from plankg import canned
+from plankg.config import from_env
+
+from . import jobs, synthetic
+from .server import BIN, Server, free_port, plankg_env, tree_memory, wrk
+
+FULL, QUICK = (1, 10, 100, 1000), (1, 10)
+INDEX_CAP, SCOPED_CAP = 100, 100  # beyond these, plankg's index rebuild and validation take many minutes
+QUERY_LIMIT = 60  # s a canned query may take (pyoxigraph cannot stop one: its process is killed); --quick 10
+TOKEN = "plankg-bench"  # the update token of the benchmark's own server, on 127.0.0.1 only
+UPDATE = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+DELETE {{ <{task}> rdfs:label ?old }} INSERT {{ <{task}> rdfs:label "任务21：修订{k}"@zh }}
+WHERE {{ <{task}> rdfs:label ?old FILTER (LANG(?old) = "zh") }}"""
+HTTP_QUERY = "SELECT ?p ?o WHERE {{ <{plan}/task/21> ?p ?o }}"  # one task: the same cost at every N
+
+
+def median(xs) -> float:
+    return statistics.median(xs)
+
+
+def cell(xs, scale: float = 1.0, digits: int = 2) -> str:
+    """median (min–max), or just the value for a single run."""
+    m = f"{median(xs) * scale:,.{digits}f}"
+    return m if len(xs) == 1 else f"{m} ({min(xs) * scale:,.{digits}f}–{max(xs) * scale:,.{digits}f})"
+
+
+def ratio(a, b) -> str:
+    return f"{median(a) / median(b):.2f}×" if a and b else "–"
+
+
+@dataclass
+class Bench:
+    sizes: tuple[int, ...]
+    repeat: int
+    quick: bool
+    work: Path
+    notes: list[str] = field(default_factory=list)
+    goals: dict = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    def runs(self, n: int) -> int:
+        """Runs at size n: all of --repeat up to 10 plans, half at 100, one beyond; --quick: one beyond 1."""
+        if self.quick:
+            return self.repeat if n == 1 else 1
+        return self.repeat if n <= 10 else max(1, self.repeat // 2) if n <= 100 else 1
+
+    def log(self, message: str) -> None:
+        print(f"[{time.perf_counter() - self.started:6.0f} s] {message}", file=sys.stderr, flush=True)
+
+    def tmp(self, name: str) -> Path:
+        path = self.work / name
+        shutil.rmtree(path, ignore_errors=True)
+        return path
+
+
+# -- plankg build ------------------------------------------------------------------------------
+
+def build(b: Bench) -> list[str]:
+    b.log("plankg build")
+    out = b.tmp("build")
+    cmds = {"`plankg build` of the bundled plan (whole process)": [str(BIN / "plankg"), "--build-dir", str(out), "build"],
+            "of which: interpreter start and `import plankg.cli, plankg.pipeline`":
+                [sys.executable, "-c", "import plankg.cli, plankg.pipeline"]}
+    lines = ["## `plankg build`, whole process", "", "| what | median s (min–max) | runs |", "|---|---:|---:|"]
+    for name, cmd in cmds.items():
+        runs = []
+        for _ in range(max(5, b.repeat)):
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            runs.append(time.perf_counter() - start)
+        lines.append(f"| {name} | {cell(runs, digits=3)} | {len(runs)} |")
+        b.goals.setdefault("build", runs)
+    return lines + [""]
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+LOADS = [  # (plankg's path, its job, cap) against (pyoxigraph on the same data, its job)
+    ("`plankg query`'s load (pipeline.load_store, in memory)", "load-store", math.inf,
+     "pyoxigraph `bulk_load` of the same Turtle files, in memory", "ox-files"),
+    ("state-folder index rebuilt from its files (Repository.sync: infer, index; on disk)", "index", INDEX_CAP,
+     "pyoxigraph `bulk_load` of the index's N-Quads, on disk", "ox-index"),
+]
+
+
+def _job_runs(b: Bench, ds, kind: str) -> list[dict]:
+    out = []
+    for _ in range(b.runs(ds.n)):
+        if kind == "index":  # a state folder with the version files but no store yet
+            args = [b.tmp("index-state")]
+            shutil.copytree(ds.state, args[0], copy_function=os.link)
+        elif kind == "ox-index":
+            args = [b.tmp("ox-index")]
+        else:
+            args = []
+        out.append(jobs.run(kind, ds, *args))
+        if kind == "ox-index" and not (ds.root / "index-store").exists():
+            os.rename(args[0], ds.root / "index-store")  # kept: the store the queries and servers use
+    return out
+
+
+def loads(b: Bench, datasets) -> list[str]:
+    lines = ["## Loading N plans (each run a fresh process; peak = its ru_maxrss)", "",
+             "| N | quads | loader | median s (min–max) | peak MiB | runs | time vs pyoxigraph | memory vs pyoxigraph |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|"]
+    for ds in datasets:
+        b.log(f"{ds.n} plans: loading")
+        for name, kind, cap, ref_name, ref_kind in LOADS:
+            ref = _job_runs(b, ds, ref_kind)
+            ref_s, ref_mb = [r["seconds"] for r in ref], [r["peak_mb"] for r in ref]
+            if ds.n <= (1 if b.quick and kind == "index" else cap):
+                own = _job_runs(b, ds, kind)
+                own_s, own_mb = [r["seconds"] for r in own], [r["peak_mb"] for r in own]
+                lines.append(f"| {ds.n} | {ds.quads:,} | {name} | {cell(own_s)} | {median(own_mb):,.0f} | {len(own)} "
+                             f"| {ratio(own_s, ref_s)} | {ratio(own_mb, ref_mb)} |")
+                b.goals.setdefault("load", {})[kind] = (ds.n, own_s, own_mb)
+            else:
+                lines.append(f"| {ds.n} | {ds.quads:,} | {name} | not run (capped) | | | | |")
+            lines.append(f"| {ds.n} | {ds.quads:,} | {ref_name} | {cell(ref_s)} | {median(ref_mb):,.0f} | {len(ref)} | 1× | 1× |")
+            b.goals.setdefault("load-ref", {})[ref_kind] = (ds.n, ref_s)
+    b.notes.append(f"The index rebuild (every plan parsed, inferred and written again, as after a change to the "
+                   f"ontology) runs only up to {INDEX_CAP} plans (--quick: 1): it takes a second or two per plan.")
+    return lines + [""]
+
+
+# -- canned queries ----------------------------------------------------------------------------
+
+def _predict(history: list[tuple[int, float]], n: int) -> float:
+    """Seconds a query should take at n plans, from its last two sizes (at least linear growth)."""
+    if not history:
+        return 0.0
+    (n2, t2), (n1, t1) = history[-1], (history[-2] if len(history) > 1 else (0, 0.0))
+    k = max(1.0, math.log(t2 / t1) / math.log(n2 / n1)) if n1 and t1 > 0 and t2 > 0 else 1.0
+    return t2 * (n / n2) ** k
+
+
+def queries(b: Bench, datasets) -> list[str]:
+    limit = 10 if b.quick else QUERY_LIMIT
+    lines = ["## Canned queries: plankg (`CannedQuery.run`) vs the same text on pyoxigraph (`Store.query`)", "",
+             ("Both on the state folder's store, opened read-only, after one warm-up call; with `plan`, the "
+              "query is narrowed to that plan's graphs as plankg does it. Times in ms."), "",
+             "| N | query | scope | rows | plankg ms | pyoxigraph ms | ratio | runs |",
+             "|---:|---|---|---:|---:|---:|---:|---:|"]
+    history: dict[str, list[tuple[int, float]]] = {}  # "query:scope" → (N, plankg seconds) where it ran
+    stopped: dict[str, int] = {}  # "query:scope" → N where it did not finish within the limit
+    for ds in datasets:
+        b.log(f"{ds.n} plans: canned queries")
+        items = [f"{name}:{scope}" for name, q in sorted(canned.load_all().items()) for scope in jobs.scopes(q, ds)]
+        todo, worst, missing = [], [], 0
+        for item in items:
+            expected = _predict(history.get(item, []), ds.n)
+            if item in stopped or expected > limit:
+                why = (f"did not finish in {limit} s at {stopped[item]} plans" if item in stopped
+                       else f"≈ {expected:,.0f} s expected")
+                lines.append(f"| {ds.n} | {item.replace(':', ' | ')} | | not run: {why} | | | |")
+                missing += 1
+            else:
+                todo.append(item)
+        for item, r in jobs.stream("queries", ds, todo, b.runs(ds.n), limit / 10, timeout=limit):
+            if r is None:
+                stopped[item] = ds.n
+                lines.append(f"| {ds.n} | {item.replace(':', ' | ')} | | did not finish in {limit} s | | | |")
+                missing += 1
+                continue
+            history.setdefault(item, []).append((ds.n, median(r["own"])))
+            worst.append(median(r["own"]) / median(r["direct"]))
+            lines.append(f"| {ds.n} | {item.replace(':', ' | ')} | {r['rows']:,} | {cell(r['own'], 1000, 1)} "
+                         f"| {cell(r['direct'], 1000, 1)} | {ratio(r['own'], r['direct'])} | {len(r['own'])} |")
+        b.goals["queries"] = (ds.n, max(worst, default=math.nan), missing)
+    b.notes.append(f"Canned queries run in a separate process, stopped after {limit} s; one expected to take longer "
+                   f"(extrapolated from the two sizes before, at least linearly) is not run, and one that takes "
+                   f"over {limit / 10:g} s runs once.")
+    return lines + [""]
+
+
+# -- /sparql -----------------------------------------------------------------------------------
+
+def _servers(b: Bench, ds, oxigraph: bool) -> dict:
+    """plankg serve (and oxigraph serve) on copies of the same store: name → (Server, query path, start s)."""
+    state, ox_dir = b.tmp("serve-state"), b.tmp("serve-ox")
+    ds.state_copy(state)
+    path = "/sparql?query=" + urllib.parse.quote(HTTP_QUERY.format(plan=ds.plan(1)))
+    env = plankg_env(ds.settings(), state, data_dir=ds.data, build_dir=ds.root / "build1", update_token=TOKEN,
+                     query_timeout=600)  # gunicorn's watchdog is 3× that: an amendment at 1000 plans is slow
+    env.pop("PLANKG_WORKERS")  # the default: one per core
+    commands = {"plankg serve": (lambda port: [str(BIN / "plankg"), "serve", "--port", str(port)], env, "/sparql", path)}
+    if oxigraph:
+        ox.Store.read_only(str(ds.store)).backup(str(ox_dir))
+        commands["oxigraph serve"] = (lambda port: [str(BIN / "oxigraph"), "serve", "--location", str(ox_dir), "--bind",
+                                                    f"127.0.0.1:{port}", "--union-default-graph"],
+                                      dict(os.environ), "/", path.replace("/sparql", "/query"))
+    servers = {}
+    try:
+        for name, (command, environ, ready, query) in commands.items():
+            port, start = free_port(), time.perf_counter()
+            server = Server(command(port), port, environ, ready, b.work / f"{name}.log")
+            servers[name] = (server, query, time.perf_counter() - start)
+    except BaseException:
+        for server, _, _ in servers.values():
+            server.stop()
+        raise
+    return servers
+
+
+def _amend(server: Server, ds, k: int) -> float:
+    """Seconds for POST /update of one small change, until the answer says it was accepted."""
+    text = UPDATE.format(task=f"{ds.plan(1)}/task/21", k=k)
+    body = urllib.parse.urlencode({"update": text, "plan": ds.plan(1), "message": f"bench {k}"}).encode()
+    request = urllib.request.Request(server.url + "/update", data=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=3600) as response:
+            answer = json.loads(response.read())
+    except urllib.error.HTTPError as e:
+        raise RuntimeError(f"/update refused the benchmark's change ({e.code}): {e.read().decode()[:2000]}") from None
+    if not answer.get("accepted"):
+        raise RuntimeError(f"/update did not accept the benchmark's change: {answer}")
+    return time.perf_counter() - start
+
+
+def _wrk_rows(ds, results: dict, b: Bench) -> list[str]:
+    lines = []
+    for (name, kind, c), runs in results.items():
+        rate, p50 = [x.rate for x in runs], [x.p50 for x in runs]
+        ref = results["oxigraph serve", kind, c]
+        vs_rate, vs_p50 = median(rate) / median([x.rate for x in ref]), median(p50) / median([x.p50 for x in ref])
+        lines.append(f"| {ds.n} | {name} | {kind} | {c} | {cell(rate, digits=0)} | {cell(p50)} "
+                     f"| {cell([x.p99 for x in runs])} | {vs_rate:.0%} | {vs_p50:.2f}× |")
+        if name == "plankg serve" and c == 4:
+            b.goals.setdefault("http", {})[ds.n, kind] = (vs_rate, vs_p50)
+    return lines
+
+
+def serving(b: Bench, datasets, seconds: int, rounds: int) -> list[str]:
+    """/sparql against oxigraph serve (at 1, 10 and the largest N), memory, and amendments through /update."""
+    http = ["## `/sparql`: plankg serve vs oxigraph serve on the same store", "",
+            (f"wrk, {seconds} s per run, {rounds} rounds alternating between servers; one query, "
+             f"`{HTTP_QUERY.format(plan='…/plan/990001/2023')}` (a lookup whose cost does not grow with N, so "
+             "the figures are the servers' own; JSON results), sent either as the same text every time (plankg "
+             "answers repeats from its result cache) or with a different comment at the end of each request "
+             "(no cache hit possible). plankg serve with its defaults (one worker per core)."), "",
+            "| N | server | requests | clients | req/s | p50 ms | p99 ms | req/s vs oxigraph | p50 vs oxigraph |",
+            "|---:|---|---|---:|---:|---:|---:|---:|---:|"]
+    memory = ["## Server memory (whole process tree: RSS, and PSS, which splits shared pages)", "",
+              "| N | server | start s | after | RSS MiB | PSS MiB |", "|---:|---|---:|---|---:|---:|"]
+    amend = [("## One amendment: POST /update of a SPARQL Update (task 21's label), until accepted"), "",
+             ("plankg serve validates the change, stores the new version, indexes it with its inferred "
+              "graph and publishes a new snapshot; the first updates warm the workers up (not timed)."), "",
+             "| N | median s (min–max) | runs | vs 1 plan |", "|---:|---:|---:|---:|"]
+    one = None
+    for ds in datasets:
+        b.log(f"{ds.n} plans: plankg serve")
+        wanted = ds.n <= 10 or ds.n == max(b.sizes)
+        servers = _servers(b, ds, oxigraph=wanted)
+        try:
+            results: dict[tuple, list] = {}
+            for _ in range(rounds if wanted else 0):
+                for name, (server, query, _) in servers.items():
+                    for kind, c in ((k, c) for k in ("same", "distinct") for c in (1, 4)):
+                        results.setdefault((name, kind, c), []).append(
+                            wrk(server.url + query, c, seconds, distinct=kind == "distinct"))
+            http += _wrk_rows(ds, results, b)
+            for name, (server, _, started) in servers.items():
+                rss, pss = tree_memory(server.proc.pid)
+                memory.append(f"| {ds.n} | {name} | {started:.1f} | start{', /sparql runs' * wanted} "
+                              f"| {rss:,.0f} | {pss:,.0f} |")
+                b.goals.setdefault("memory", {})[name] = (ds.n, rss, pss)
+            b.log(f"{ds.n} plans: amendments")
+            plankg = servers["plankg serve"][0]
+            warm = 2 if ds.n <= 100 else 0
+            times = [_amend(plankg, ds, k) for k in range(warm + b.runs(ds.n))][warm:]
+            rss, pss = tree_memory(plankg.proc.pid)
+            memory.append(f"| {ds.n} | plankg serve | | and {warm + len(times)} amendments | {rss:,.0f} | {pss:,.0f} |")
+            b.goals["memory"]["plankg serve"] = max(b.goals["memory"]["plankg serve"], (ds.n, rss, pss),
+                                                    key=lambda m: (m[0], m[2]))
+        finally:
+            for server, _, _ in servers.values():
+                server.stop()
+        one = one or (times if ds.n == 1 else None)
+        amend.append(f"| {ds.n} | {cell(times)} | {len(times)} | {ratio(times, one) if one else '–'} |")
+        b.goals["amend"] = (ds.n, times, one)
+    b.notes.append("/sparql is measured at 1, 10 and the largest number of plans; amendments at every size "
+                   "(from 1000 plans without warm-up updates: each takes minutes).")
+    return http + [""] + memory + [""] + amend + [""]
+
+
+# -- validation and amendments -----------------------------------------------------------------
+
+def validation(b: Bench, datasets) -> list[str]:
+    full_cap = 1 if b.quick else 10
+    lines = ["## Validation (pyshacl, all shapes; the data graph already assembled)", "",
+             "| N | scope | triples | median s (min–max) | runs | vs N=1 |", "|---:|---|---:|---:|---:|---:|"]
+    first = None  # at N=1, one plan is every plan
+    for ds in datasets:
+        b.log(f"{ds.n} plans: validation")
+        for scope, cap, label in (("one", SCOPED_CAP, "one plan + reference (as an amendment checks it)"),
+                                  ("all", full_cap, "every plan + reference")):
+            if ds.n > cap or (scope == "all" and ds.n == 1):
+                continue
+            r = jobs.run("validate", ds, scope, b.runs(ds.n) if scope == "one" else 1)
+            first = first or (r["runs"] if ds.n == 1 else None)
+            lines.append(f"| {ds.n} | {label} | {r['triples']:,} | {cell(r['runs'])} | {len(r['runs'])} "
+                         f"| {ratio(r['runs'], first)} |")
+    b.notes.append(f"Whole-graph validation runs only up to {full_cap} plan(s), once: it takes about a minute "
+                   f"for 10 plans and grows with N. One-plan validation runs up to {SCOPED_CAP} plans. At N=1 both "
+                   "are the same: the bundled plan's full validation.")
+    return lines + [""]
+
+
+# -- report ------------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    ram = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))) / 1024 ** 2
+    oxigraph = subprocess.run([str(BIN / "oxigraph"), "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    return (f"{cpu}, {os.cpu_count()} cores, {ram:.0f} GiB RAM, {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}, pyoxigraph {ox.__version__}, {oxigraph} (CLI), wrk")
+
+
+def goals(b: Bench) -> list[str]:
+    def verdict(ok):
+        return "met" if ok else "not met"
+
+    top = max(b.sizes)
+    rows = []
+    for kind in ("same", "distinct"):
+        if (1, kind) in b.goals.get("http", {}):
+            rate, p50 = b.goals["http"][1, kind]
+            rows += [(f"/sparql, 1 plan, 4 clients ({kind} query): req/s ≥ 30% of oxigraph serve", f"{rate:.0%}",
+                      verdict(rate >= 0.3)),
+                     (f"/sparql, 1 plan, 4 clients ({kind} query): p50 ≤ 2× oxigraph serve's", f"{p50:.2f}×",
+                      verdict(p50 <= 2))]
+    n, own, _ = b.goals["load"]["load-store"]
+    _, ref_s = b.goals["load-ref"]["ox-files"]
+    if n == top:
+        rows.append((f"{top} plans: load ≤ 1.5× pyoxigraph's bulk load", ratio(own, ref_s),
+                     verdict(median(own) <= 1.5 * median(ref_s))))
+    else:
+        estimate = median(own) / n * top
+        rows.append((f"{top} plans: load ≤ 1.5× pyoxigraph's bulk load",
+                     f"not run; ≈ {estimate / median(ref_s):.0f}× (linear from {n} plans)", "not met"))
+    qn, worst, skipped = b.goals["queries"]
+    rows.append((f"{qn} plans: every canned query ≤ 1.2× pyoxigraph direct",
+                 f"worst {worst:.2f}×" + (f"; {skipped} not run or not finished" if skipped else ""),
+                 verdict(worst <= 1.2 and not skipped)))
+    mn, rss, pss = b.goals["memory"]["plankg serve"]
+    rows.append((f"{mn} plans: server memory ≤ 2 GiB (the most it used)", f"PSS {pss / 1024:.2f} GiB (RSS {rss / 1024:.2f} GiB)",
+                 verdict(pss <= 2048)))
+    an, totals, one = b.goals["amend"]
+    rows.append((f"{an} plans: one amendment ≤ 2 s", f"{median(totals):.1f} s", verdict(median(totals) <= 2)))
+    if one:
+        rows.append((f"{an} plans: amendment ≤ 1.5× the same with 1 plan", ratio(totals, one),
+                     verdict(median(totals) <= 1.5 * median(one))))
+    build = b.goals["build"]
+    rows.append(("`plankg build`, whole process: ≤ 2.5 s median", f"{median(build):.2f} s", verdict(median(build) <= 2.5)))
+    return ["## Goals (targets, not assertions)", "", "| goal | measured | |", "|---|---|---|",
+            *[f"| {g} | {m} | {v} |" for g, m, v in rows], ""]
+
+
+def run(sizes=FULL, repeat: int = 3, quick: bool = False, command: str = "python -m bench scale") -> str:
+    settings = from_env()
+    started = time.perf_counter()
+    tpl = synthetic.template(settings)
+    datasets = [synthetic.generate(n, settings, tpl) for n in sizes]
+    work = Path(tempfile.mkdtemp(prefix="work-", dir=synthetic.CACHE))
+    b = Bench(tuple(sizes), repeat, quick, work)
+    try:
+        body = (build(b) + loads(b, datasets) + queries(b, datasets)
+                + serving(b, datasets, 1 if quick else 3, 2 if quick else 3) + validation(b, datasets))
+        b.log("done")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    head = [f"# plankg at scale: {', '.join(map(str, sizes))} plans ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)", "",
+            f"Machine: {machine()}.", "",
+            (f"Command: `{command}` (took {elapsed / 60:.1f} min, data generation included). Synthetic plans: "
+             f"copies of the bundled plan (≈170 tasks, ≈17,000 quads with inference and history each) as districts "
+             f"990001…, each with its own unit registry (bench/synthetic.py). Runs per figure: "
+             f"{', '.join(f'{b.runs(n)} at {n} plan(s)' for n in sizes)} (/sparql: see its table)."), ""]
+    return "\n".join(head + goals(b) + body + ["", "## Notes", "", *[f"- {n}" for n in b.notes], ""])
