@@ -46,11 +46,16 @@ class Settings:
     def registry_paths(self, district: str | None = None) -> list[Path]:
         """The unit registry files: data/units.ttl, and one per further district in data/units/
         (named by its code). With ``district``, only the files that can hold its units."""
-        folder = self.data_dir / "units"
+        further = self.district_registries()
         if district is not None:
-            own = folder / f"{district}.ttl"
-            return [self.registry_path] + ([own] if own.is_file() else [])
-        return [self.registry_path] + (sorted(folder.glob("*.ttl")) if folder.is_dir() else [])
+            return [self.registry_path] + ([further[district]] if district in further else [])
+        return [self.registry_path, *further.values()]
+
+    def district_registries(self) -> dict[str, Path]:
+        """data/units/<code>.ttl by division code: the registries of further districts, each kept
+        in a graph of its own in the store."""
+        folder = self.data_dir / "units"
+        return {p.stem: p for p in sorted(folder.glob("*.ttl"))} if folder.is_dir() else {}
 
     @property
     def districts_path(self) -> Path:

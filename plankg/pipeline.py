@@ -17,11 +17,11 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from . import reason, resources, serialize, target_graph, targets
-from .config import Settings
+from .config import DEFAULT_BASE, Settings
 from .graph import Iris, PlanMeta, build_graph
 from .registry import Registry, rebase
 from .sources import PlanSyntaxError, PlanText, read_plan
-from .store import REFERENCE, Store
+from .store import REFERENCE, UNITS, Store
 from .vocab import DCTERMS, PLAN, RDF, SKOS, XSD
 
 ONTOLOGY_FILES = ("ontology/plankg.ttl", "ontology/body-types.ttl", "ontology/targets.ttl")
@@ -168,32 +168,45 @@ def write(result: Build, out_dir: Path, settings: Settings) -> Path:
     return target
 
 
-def reasoned_reference(settings: Settings, district: str | None = None) -> Graph:
+def reasoned_reference(settings: Settings, district: str | None = None, *, further: bool = True) -> Graph:
     """The reference graph (of one district, or of all) plus what the ontology implies for it.
 
     Kept per process while its files are unchanged (see :func:`reference_graph`): do not modify it.
     """
-    return _cached(("reasoned", settings.base, district), settings, district, _reasoned)
+    return _cached(("reasoned", settings.base, district, further), settings, district, further, _reasoned)
 
 
-def _reasoned(settings: Settings, district: str | None) -> Graph:
+def _reasoned(settings: Settings, district: str | None, further: bool) -> Graph:
     ref = Graph()
-    ref += reference_graph(settings, district)
+    ref += reference_graph(settings, district, further=further)
     ref += reason.infer(ref, Graph())
     return ref
+
+
+def registry_graph(settings: Settings, district: str) -> Graph:
+    """A further district's registry (data/units/<code>.ttl) and what the ontology implies for it:
+    its graph in the store, beside the shared reference graph (``further=False``)."""
+    path = settings.district_registries()[district]
+    try:
+        g = rebase(Graph().parse(path, format="turtle"), settings.base)
+    except Exception as e:  # rdflib raises several kinds
+        raise ValueError(f"{path}: not readable Turtle ({e})") from None
+    g += reason.infer(g, reasoned_reference(settings, further=False))
+    return g
 
 
 _CACHE: "OrderedDict[tuple, tuple[tuple, Graph]]" = OrderedDict()  # key → (file stamps, graph)
 
 
-def _cached(key: tuple, settings: Settings, district: str | None, make) -> Graph:
+def _cached(key: tuple, settings: Settings, district: str | None, further: bool, make) -> Graph:
     """One graph per key and process, made again when a file it is made from changes."""
-    stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in reference_files(settings, district))
+    stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                   for p in reference_files(settings, district, further=further))
     hit = _CACHE.get(key)
     if hit is not None and hit[0] == stamps:
         _CACHE.move_to_end(key)
         return hit[1]
-    graph = make(settings, district)
+    graph = make(settings, district, further)
     _CACHE[key] = (stamps, graph)
     while len(_CACHE) > 8:
         _CACHE.popitem(last=False)
@@ -215,14 +228,17 @@ def atomic_write(target: Path, data: str) -> None:
         raise
 
 
-def reference_files(settings: Settings, district: str | None = None) -> list[Path]:
-    """The data files of the reference graph (the ontology files are package resources)."""
+def reference_files(settings: Settings, district: str | None = None, *, further: bool = True) -> list[Path]:
+    """The data files of the reference graph (the ontology files are package resources).
+
+    ``further=False`` leaves out the further districts' registries (data/units/<code>.ttl), which
+    the store keeps in graphs of their own (:func:`registry_graph`)."""
     linksets = sorted(settings.linksets_dir.glob("*.ttl")) if settings.linksets_dir.is_dir() else []
-    return [p for p in (*settings.registry_paths(district), settings.districts_path, settings.indicators_path,
-                        *linksets) if p.is_file()]
+    registries = settings.registry_paths(district) if further else [settings.registry_path]
+    return [p for p in (*registries, settings.districts_path, settings.indicators_path, *linksets) if p.is_file()]
 
 
-def reference_graph(settings: Settings, district: str | None = None) -> Graph:
+def reference_graph(settings: Settings, district: str | None = None, *, further: bool = True) -> Graph:
     """Ontology, concept schemes, registry, districts, indicators and linksets: what every plan shares.
 
     With ``district``, the registry part holds only that district's units: a plan is built and
@@ -230,17 +246,18 @@ def reference_graph(settings: Settings, district: str | None = None) -> Graph:
     loaded. The graph is kept per process while its files are unchanged (a server's every
     amendment needs it): do not modify it.
     """
-    return _cached(("plain", settings.base, district), settings, district, _reference)
+    return _cached(("plain", settings.base, district, further), settings, district, further, _reference)
 
 
-def _reference(settings: Settings, district: str | None) -> Graph:
+def _reference(settings: Settings, district: str | None, further: bool) -> Graph:
     g = Graph()
     for name in ONTOLOGY_FILES:
         if resources.path(name).is_file():
             g.parse(data=resources.text(name), format="turtle")
-    for path in reference_files(settings, district):
+    own_files = settings.registry_paths(district) if district is not None else []
+    for path in reference_files(settings, district, further=further):
         part = rebase(Graph().parse(path, format="turtle"), settings.base)
-        if district is not None and path in settings.registry_paths(district):
+        if path in own_files:
             others = settings.base + "unit/"
             own = f"{others}{district}/"
             part = _without(part, lambda s: str(s).startswith(others) and not str(s).startswith(own))
@@ -270,7 +287,16 @@ def load_store(settings: Settings, built: list[Path] | None = None) -> Store:
     if not paths:
         raise FileNotFoundError(f"{settings.build_dir} has no built plan - run \"plankg build\" first")
     store = Store(base=settings.base)
-    store.bulk_load({settings.base + REFERENCE: reference_graph(settings)})
+    store.bulk_load({settings.base + REFERENCE: reference_graph(settings, further=False)})
+    for district, path in settings.district_registries().items():
+        name = settings.base + UNITS + district
+        if settings.base == DEFAULT_BASE:
+            try:
+                store.load_file(path, name)
+            except (SyntaxError, ValueError, OSError) as e:
+                raise ValueError(f"{path}: {e}") from None
+        else:
+            store.bulk_load({name: rebase(_parse(path), settings.base)})
     for path in paths:
         # Oxigraph parses the files itself (rdflib would take ten times as long); a build output's
         # name gives its plan (500103-2023.ttl → …/plan/500103/2023), which the file must describe

@@ -2,7 +2,8 @@
 
 Graph layout (all names under the configured base)::
 
-    {base}graph/reference          ontology, concept schemes, unit registry, districts, indicators
+    {base}graph/reference          ontology, concept schemes, data/units.ttl, districts, indicators
+    {base}graph/units/{code}       a further district's unit registry (data/units/{code}.ttl)
     {base}graph/history            PROV-O records of every accepted version of every plan
     {plan}/graph                   a plan's current asserted triples
     {plan}/inferred                what the ontology implies for it (plankg.reason)
@@ -22,8 +23,20 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 REFERENCE = "graph/reference"
+UNITS = "graph/units/"  # + a division code
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 HISTORY = "graph/history"
+
+
+def plan_graphs(base: str, plans: Iterable[str]) -> list[str]:
+    """The graphs a question about the given plans reads: the shared reference graph, the unit
+    registry of each plan's district, and the plans' own graphs (not the other districts' units,
+    so a one-plan question costs the same however many plans are loaded)."""
+    names = [base + REFERENCE]
+    for plan in plans:
+        district = plan[len(base + "plan/"):].split("/", 1)[0]
+        names += [base + UNITS + district, f"{plan}/graph", f"{plan}/inferred"]
+    return list(dict.fromkeys(names))
 
 
 def to_ox(term):
@@ -54,6 +67,29 @@ def to_rdflib(term):
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def memoised(convert):
+    """``convert`` (to_ox, to_rdflib) converting each distinct term once: in a plan the same
+    units, classes and properties recur hundreds of times."""
+    seen: dict = {}
+
+    def one(term):
+        r = seen.get(term)
+        if r is None:
+            r = seen[term] = convert(term)
+        return r
+    return one
+
+
+def read_turtle(path: Path) -> Graph:
+    """A Turtle file parsed by Oxigraph into an rdflib graph: half the time of rdflib's own parser
+    (each distinct term is converted once). Prefixes are not kept: bind them if they matter."""
+    term = memoised(to_rdflib)
+    g = Graph()
+    g.addN((term(q.subject), term(q.predicate), term(q.object), g)
+           for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    return g
 
 
 def ntriples(graph: Graph) -> str:
@@ -98,11 +134,7 @@ class Store:
         return self.ox.query(sparql, **kwargs)
 
     def plan_graphs(self, plans: Iterable[str]) -> list[str]:
-        """The graphs that make up the given plans, plus the reference graph."""
-        names = [self.base + REFERENCE]
-        for plan in plans:
-            names += [f"{plan}/graph", f"{plan}/inferred"]
-        return names
+        return plan_graphs(self.base, plans)
 
     def select(self, sparql: str, substitutions: Mapping[str, object] | None = None, *,
                default_graph: Iterable[str] | None = None) -> Rows:
@@ -120,8 +152,9 @@ class Store:
     def graph(self, name: str) -> Graph:
         """One named graph, copied into rdflib."""
         g = Graph()
-        for q in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(name)):
-            g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        term = memoised(to_rdflib)
+        g.addN((term(q.subject), term(q.predicate), term(q.object), g)
+               for q in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(name)))
         return g
 
     def graph_names(self) -> list[str]:

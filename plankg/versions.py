@@ -32,8 +32,8 @@ from .config import Settings
 from .graph import PREFIXES
 from . import resources
 from .pipeline import (ONTOLOGY_FILES, atomic_write, plan_iri, reasoned_reference, reference_files,
-                       reference_graph)
-from .store import REFERENCE, Store
+                       reference_graph, registry_graph)
+from .store import REFERENCE, UNITS, Store, read_turtle
 from .vocab import DCTERMS, PLAN, PROV, RDF, RDFS, XSD
 
 IRI_FILE = "IRI"  # in each plan's folder: the plan's IRI, written once with its first version
@@ -160,10 +160,11 @@ class Repository:
 
     @property
     def reference(self) -> Graph:
-        """Every district's reference data and what the ontology implies for it: the store's
-        shared graph, which queries read (computed only when its files changed)."""
+        """The shared reference data (without the further districts' registries, which have
+        graphs of their own) and what the ontology implies for it: the store's reference graph,
+        which queries read (computed only when its files changed)."""
         if self._reference is None:
-            self._reference = reasoned_reference(self.settings)
+            self._reference = reasoned_reference(self.settings, further=False)
         return self._reference
 
     def reference_digest(self) -> str:
@@ -171,7 +172,7 @@ class Repository:
         h = hashlib.sha256(self.settings.base.encode())
         for name in ONTOLOGY_FILES:
             h.update(name.encode() + resources.text(name).encode("utf-8"))
-        for path in reference_files(self.settings):
+        for path in reference_files(self.settings, further=False):
             h.update(str(path.name).encode() + path.read_bytes())
         return "sha256:" + h.hexdigest()
 
@@ -230,10 +231,11 @@ class Repository:
             raise RepositoryError(f"{plan} has no version {number} (it has 1…{len(versions)})")
         if chosen is versions[-1] and self._store is not None:
             graph = self._store.graph(f"{plan}/graph")  # the index holds the current version (synced)
-            for prefix, ns in PREFIXES.items():
-                graph.bind(prefix, ns)
-            return graph
-        return Graph().parse(chosen.path, format="turtle")
+        else:
+            graph = read_turtle(chosen.path)
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns)
+        return graph
 
     # -- writing -------------------------------------------------------------
 
@@ -341,16 +343,38 @@ class Repository:
             ref.add((URIRef(ref_name), PLAN.contentDigest, Literal(ref_digest)))
             store.replace_graphs({ref_name: ref})
             changed.append(ref_name)
+        changed += self._sync_registries(store, ref_digest, held, stamps)
         for plan in self.plans():
             if stamps.get(f"{plan}/history") == _stamp(self.history_path(plan)):
                 continue  # the history file the index was loaded from: nothing to parse
             current = self.current(plan)
             if held.get(f"{plan}/history") == current.digest:
                 continue
-            self._index(plan, Graph().parse(current.path, format="turtle"), self.history_graph(plan))
+            self._index(plan, read_turtle(current.path), self.history_graph(plan))
             changed.append(plan)
         store.flush()
         return changed
+
+    def _sync_registries(self, store: Store, ref_digest: str, held: dict, stamps: dict) -> list[str]:
+        """Each further district's registry in its own graph, remade when its file or the shared
+        reference changed; graphs of registries whose file is gone are emptied."""
+        units = self.settings.base + UNITS
+        files = self.settings.district_registries()
+        changed, graphs = [], {}
+        for district, path in files.items():
+            name = units + district
+            if held.get(name) == ref_digest and stamps.get(name) == _stamp(path):
+                continue
+            g = registry_graph(self.settings, district)
+            g.add((URIRef(name), PLAN.contentDigest, Literal(ref_digest)))
+            g.add((URIRef(name), PLAN.fileStamp, Literal(_stamp(path))))
+            graphs[name] = g
+        for name in held:
+            if name.startswith(units) and name[len(units):] not in files:
+                graphs[name] = Graph()
+        for i in range(0, len(graphs), 100):  # one transaction per hundred, not one huge one
+            store.replace_graphs(dict(list(graphs.items())[i:i + 100]))
+        return sorted(graphs)
 
     def _index(self, plan: str, graph: Graph, history: Graph) -> None:
         inferred = reason.infer(graph, self.reference_for(plan))

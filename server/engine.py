@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from plankg.store import Rows, Store
+from plankg.store import Rows, Store, plan_graphs
 
 from . import formats
 from .limits import Refused
@@ -82,10 +82,7 @@ class Engine:
             self.cache.put((self.generation(), *request_key), body, content_type)
 
     def plan_graphs(self, plans) -> list[str]:
-        names = [self.base + "graph/reference"]
-        for plan in plans:
-            names += [f"{plan}/graph", f"{plan}/inferred"]
-        return names
+        return plan_graphs(self.base, plans)
 
     def plans(self) -> list[str]:
         rows = self.local("SELECT DISTINCT ?p WHERE { ?p a <https://w3id.org/plankg/ontology#Plan> } ORDER BY ?p")

@@ -219,3 +219,44 @@ def test_sync_reads_no_history_whose_file_is_unchanged(repo, monkeypatch):
     monkeypatch.setattr(Repository, "history_graph", counting)
     assert repo.sync() == [] and parsed == []
     assert repo.plans() == [PLAN_IRI] and parsed == []  # the IRI file, not the history
+
+
+UNIT_500199 = """@prefix plan: <https://w3id.org/plankg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/plankg/unit/500199/fgj> a plan:GovernmentUnit ; skos:prefLabel "{label}"@zh ;
+    plan:district <https://w3id.org/plankg/district/500199> .
+"""
+
+
+def test_further_districts_registries_are_graphs_of_their_own(settings, built, imported, tmp_path):
+    """data/units/<code>.ttl goes into graph/units/<code>, kept in step with its file, so that a
+    question about one plan reads its own district's units and not every district's."""
+    from .conftest import DATA
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("build", "store"))
+    (data / "units").mkdir()
+    registry = data / "units" / "500199.ttl"
+    registry.write_text(UNIT_500199.format(label="区发改局"), encoding="utf-8")
+    root = tmp_path / "store"
+    shutil.copytree(imported, root)
+    s = settings.with_overrides(data_dir=data, store_dir_override=root, build_dir_override=settings.build_dir)
+    repo = Repository.open(s, initialise=False)
+    base = s.base
+    units = "SELECT ?l WHERE { ?u a <https://w3id.org/plankg/ontology#GovernmentUnit> ; " \
+            "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
+
+    def labels(graphs):
+        return {r[0] for r in repo.store.select(units, default_graph=graphs).rows}
+
+    assert labels([base + "graph/units/500199"]) == {"区发改局"}
+    assert "区发改局" not in labels([base + "graph/reference"])
+    assert "区发改局" not in labels(repo.store.plan_graphs([PLAN_IRI]))  # Yuzhong's plan: its own units only
+    assert "区发改局" in labels(repo.store.plan_graphs([base + "plan/500199/2024"]))
+    assert repo.sync() == []  # unchanged file: nothing remade
+    registry.write_text(UNIT_500199.format(label="区发展和改革局"), encoding="utf-8")
+    assert repo.sync() == [base + "graph/units/500199"]
+    assert labels([base + "graph/units/500199"]) == {"区发展和改革局"}
+    registry.unlink()
+    assert repo.sync() == [base + "graph/units/500199"]
+    assert labels([base + "graph/units/500199"]) == set()
