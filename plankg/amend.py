@@ -20,7 +20,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from . import pipeline
 from .graph import Iris
 from .sources import PlanSyntaxError
-from .store import to_ox, to_rdflib
+from .store import memoised, to_ox, to_rdflib
 from .versions import Repository, Version
 
 ALLOWED_OPERATIONS = {"InsertData", "DeleteData", "DeleteWhere", "Modify"}
@@ -97,7 +97,8 @@ def apply_update(graph: Graph, text: str) -> Graph:
     """The graph after a (checked) SPARQL Update, run by Oxigraph on a private in-memory copy."""
     check_update(text)
     store = ox.Store()
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in graph)
+    to = memoised(to_ox)
+    store.extend(ox.Quad(to(s), to(p), to(o), ox.DefaultGraph()) for s, p, o in graph)
     try:
         store.update(text)
     except (SyntaxError, ValueError, RuntimeError, OSError) as e:
@@ -105,8 +106,9 @@ def apply_update(graph: Graph, text: str) -> Graph:
     out = Graph()
     for prefix, ns in graph.namespaces():
         out.bind(prefix, ns)
-    for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        out.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    back = memoised(to_rdflib)
+    out.addN((back(q.subject), back(q.predicate), back(q.object), out)
+             for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     return out
 
 

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from . import resources
-from .store import to_ox, to_rdflib
+from .store import memoised, to_ox, to_rdflib
 
 
 def rules() -> list[str]:
@@ -32,23 +32,23 @@ def infer(asserted: Graph, ontology: Graph, max_rounds: int = 10) -> Graph:
     """The triples the rules derive from ``asserted`` + ``ontology`` that neither already holds."""
     store = ox.Store()
     default = ox.DefaultGraph()
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for g in (asserted, ontology) for s, p, o in g)
+    to = memoised(to_ox)  # terms recur (a plan names the same units and classes hundreds of times)
+    store.extend(ox.Quad(to(s), to(p), to(o), default) for g in (asserted, ontology) for s, p, o in g)
     new: list[ox.Quad] = []
     queries = rules()
     for _ in range(max_rounds):
         fresh = []
         for q in queries:
-            for t in store.query(q):
-                quad = ox.Quad(t.subject, t.predicate, t.object, default)
-                if quad not in store:
-                    store.add(quad)
-                    fresh.append(quad)
+            found = {ox.Quad(t.subject, t.predicate, t.object, default) for t in store.query(q)}
+            found = [quad for quad in found if quad not in store]
+            store.extend(found)
+            fresh += found
         new += fresh
         if not fresh:
             break
     out = Graph()
-    for q in new:
-        out.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    back = memoised(to_rdflib)
+    out.addN((back(q.subject), back(q.predicate), back(q.object), out) for q in new)
     return out
 
 

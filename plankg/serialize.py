@@ -8,6 +8,7 @@ costs grow with every distinct IRI path and made writing a plan take seconds.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -33,8 +34,15 @@ class _Writer:
         self.prefixes = sorted(((p, str(ns)) for p, ns in graph.namespaces() if p),
                                key=lambda pn: -len(pn[1]))
         self.used: set[str] = set()
+        self.written: dict[URIRef, str] = {}
 
     def iri(self, term: URIRef) -> str:
+        written = self.written.get(term)
+        if written is None:
+            written = self.written[term] = self._iri(term)
+        return written
+
+    def _iri(self, term: URIRef) -> str:
         s = str(term)
         for prefix, ns in self.prefixes:
             if s.startswith(ns) and _LOCAL.match(s[len(ns):]):
@@ -58,12 +66,15 @@ class _Writer:
 def turtle(graph: Graph) -> str:
     """The graph as sorted Turtle with the graph's bound prefixes."""
     w = _Writer(graph)
+    described: dict = defaultdict(lambda: defaultdict(list))  # one pass over the graph, no lookups
+    for s, p, o in graph:
+        described[s][p].append(o)
     blocks = []
-    for s in sorted(set(graph.subjects()), key=natural_key):
-        preds = sorted(set(graph.predicates(s)), key=lambda p: (p != RDF.type, str(p)))
+    for s in sorted(described, key=natural_key):
+        preds = sorted(described[s], key=lambda p: (p != RDF.type, str(p)))
         lines = []
         for p in preds:
-            objs = sorted(graph.objects(s, p), key=_object_key)
+            objs = sorted(described[s][p], key=_object_key)
             pred = "a" if p == RDF.type else w.iri(p)
             lines.append(f"    {pred} " + ",\n        ".join(w.term(o) for o in objs))
         blocks.append(w.term(s) + "\n" + " ;\n".join(lines) + " .\n")
