@@ -35,12 +35,14 @@ from rdflib import Graph
 
 from plankg import pipeline
 from plankg.config import Settings, from_env
+from plankg.store import UNITS
 from plankg.versions import HEAD, Repository, close, digest, plan_key
 
 REPO = Path(__file__).resolve().parent.parent
 CODE = "500103"
 CACHE = Path(os.environ.get("PLANKG_BENCH_CACHE") or Path.home() / ".cache" / "plankg-bench")
-NOT_DATA = ("build", "store", "units", "districts.ttl")  # data/ entries not copied as they are
+NOT_DATA = ("build", "store", "units", "districts.ttl")
+REGISTRY_MTIME = 1_767_225_600 * 10**9  # 2026-01-01, the modification time of every copy's registry file  # data/ entries not copied as they are
 
 
 def code(i: int) -> str:
@@ -239,7 +241,9 @@ def _write_data(ds: Dataset, settings: Settings, tpl: Path, n: int) -> None:
             (shutil.copytree if entry.is_dir() else shutil.copy)(entry, _made(ds.data) / entry.name)
     units = (tpl / "units.nt").read_text(encoding="utf-8")
     for i in range(1, n + 1):
-        (_made(ds.data / "units") / f"{code(i)}.ttl").write_text(rewrite(units, code(i)), encoding="utf-8")
+        path = _made(ds.data / "units") / f"{code(i)}.ttl"
+        path.write_text(rewrite(units, code(i)), encoding="utf-8")
+        os.utime(path, ns=(REGISTRY_MTIME, REGISTRY_MTIME))  # one file stamp for all: see _reference
     district = (tpl / "district.nt").read_text(encoding="utf-8")
     province = ('<https://w3id.org/plankg/district/990000> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
                 '<https://w3id.org/plankg/ontology#AdministrativeDivision> .\n'
@@ -252,16 +256,40 @@ def _write_data(ds: Dataset, settings: Settings, tpl: Path, n: int) -> None:
 
 
 def _reference(ds: Dataset) -> str:
-    """The shared graphs of the store index, as plankg writes them into an index with no plan yet."""
-    tmp = ds.root / "reference-state"
-    repo = Repository(ds.settings(store=tmp), tmp)
+    """The shared graphs of the store index, as plankg writes them into an index with no plan yet.
+
+    plankg makes the reference graph and the first copy's registry graph (graph/units/990001) in
+    a data folder holding only that registry; the other copies' registry graphs are that one
+    rewritten (their files differ only in the code, and have the same size and time)."""
+    data, tmp = ds.root / "reference-data", ds.root / "reference-state"
+    for entry in ds.data.iterdir():
+        if entry.name != "units":
+            _made(data).joinpath(entry.name).symlink_to(entry)
+    os.link(ds.data / "units" / f"{code(1)}.ttl", _made(data / "units") / f"{code(1)}.ttl")
+    settings = Settings(base=ds.base, data_dir=data, build_dir_override=ds.build, store_dir_override=tmp)
+    repo = Repository(settings, tmp)
     try:
         repo.store.flush()
         quads = list(repo.store.ox)
     finally:
         close(repo)
     shutil.rmtree(tmp)
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    shutil.rmtree(data)
+    units = ds.base + UNITS
+    shared = [q for q in quads if not q.graph_name.value.startswith(units)]
+    first = ox.serialize([q for q in quads if q.graph_name.value.startswith(units)],
+                         format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    assert f"/units/{code(1)}>" in first, "plankg wrote no registry graph for the first copy"
+    text = ox.serialize(shared, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    return text + "".join(_registry_quads(first, code(i)) for i in range(1, ds.n + 1))
+
+
+def _registry_quads(text: str, new: str) -> str:
+    old = code(1)
+    for a, b in ((f"/unit/{old}/", f"/unit/{new}/"), (f"/district/{old}>", f"/district/{new}>"),
+                 (f"/units/{old}>", f"/units/{new}>"), (f'"{old}"', f'"{new}"')):
+        text = text.replace(a, b)
+    return text
 
 
 __all__ = ["Dataset", "code", "generate", "rewrite"]
