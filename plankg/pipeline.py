@@ -261,8 +261,21 @@ def _reference(settings: Settings, district: str | None, further: bool) -> Graph
             others = settings.base + "unit/"
             own = f"{others}{district}/"
             part = _without(part, lambda s: str(s).startswith(others) and not str(s).startswith(own))
+        elif district is not None and path == settings.districts_path:
+            part = _own_divisions(part, settings.base, district)
         g += part
     return g
+
+
+def _own_divisions(graph: Graph, base: str, district: str) -> Graph:
+    """The districts file narrowed to one district and the divisions above it: with thousands of
+    districts listed, the rest would double what every amendment of that district reasons over."""
+    prefix = base + "district/"
+    keep, node = set(), URIRef(prefix + district)
+    while node is not None and node not in keep:
+        keep.add(node)
+        node = graph.value(node, PLAN.parentDivision)
+    return _without(graph, lambda s: str(s).startswith(prefix) and s not in keep)
 
 
 def _without(graph: Graph, drop) -> Graph:

@@ -172,10 +172,11 @@ class Store:
         and rewriting whole graphs leaves RocksDB tombstones that slow every later write.
         """
         removed, added, dropped = [], [], []
+        to = memoised(to_ox)
         for name, g in graphs.items():
             graph = ox.NamedNode(name)
             old = {q.triple for q in self.ox.quads_for_pattern(None, None, None, graph)}
-            new = {ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in g}
+            new = {ox.Triple(to(s), to(p), to(o)) for s, p, o in g}
             if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in old | new):
                 dropped.append(f"DROP SILENT GRAPH <{name}>")  # blank nodes cannot be deleted as data
                 old = set()

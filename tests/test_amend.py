@@ -260,3 +260,29 @@ def test_further_districts_registries_are_graphs_of_their_own(settings, built, i
     registry.unlink()
     assert repo.sync() == [base + "graph/units/500199"]
     assert labels([base + "graph/units/500199"]) == set()
+
+
+def test_a_plan_is_checked_against_its_own_division_and_those_above_it(settings, tmp_path):
+    """The districts file lists every division; a plan's inference and checks get only its own
+    district and its parents, so their cost does not grow with the districts listed."""
+    from rdflib import URIRef
+
+    from .conftest import DATA
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("build", "store"))
+    with open(data / "districts.ttl", "a", encoding="utf-8") as f:
+        f.write('\n<https://w3id.org/plankg/district/500106> a plan:AdministrativeDivision ;\n'
+                '    skos:prefLabel "沙坪坝区"@zh ; plan:divisionCode "500106" ;\n'
+                '    plan:parentDivision <https://w3id.org/plankg/district/500000> .\n')
+    s = settings.with_overrides(data_dir=data)
+    district = s.base + "district/"
+
+    def divisions(graph):
+        return {x for x in graph.subjects() if str(x).startswith(district)}
+
+    assert divisions(pipeline.reference_graph(s)) == {URIRef(district + c) for c in ("500000", "500103", "500106")}
+    scoped = pipeline.reference_graph(s, "500103")
+    assert divisions(scoped) == {URIRef(district + "500103"), URIRef(district + "500000")}
+    assert (URIRef(district + "500103"), URIRef("https://w3id.org/plankg/ontology#parentDivision"),
+            URIRef(district + "500000")) in scoped
