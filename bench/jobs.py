@@ -42,8 +42,9 @@ def run(kind: str, ds: synthetic.Dataset, *args, timeout: float | None = None) -
 
 def stream(kind: str, ds: synthetic.Dataset, items: list[str], *args, timeout: float):
     """Run a job over ``items`` in a fresh interpreter that says it is ready, then answers one JSON
-    line per item; yield (item, answer), or (item, None) for one that took over ``timeout`` s: its
-    process is killed (pyoxigraph cannot stop a query) and the rest go on in a new one."""
+    line per item (after any ``{"progress": …}`` lines); yield (item, answer), or (item, None) for
+    one with a step (the time to its next line) over ``timeout`` s: its process is killed
+    (pyoxigraph cannot stop a query) and the rest go on in a new one."""
     todo = list(items)
     while todo:
         proc = subprocess.Popen(_argv(kind, ds, [*args, *todo]), stdout=subprocess.PIPE, text=True, cwd=synthetic.REPO)
@@ -58,8 +59,9 @@ def stream(kind: str, ds: synthetic.Dataset, items: list[str], *args, timeout: f
                 line = proc.stdout.readline()
                 if not line:
                     raise RuntimeError(f"bench.jobs {kind} stopped (exit status {proc.wait()}); see its errors above")
-                if ready:
-                    yield todo.pop(0), json.loads(line)
+                answer = json.loads(line)
+                if ready and "progress" not in answer:
+                    yield todo.pop(0), answer
                 ready = True
         finally:
             proc.kill()
@@ -135,8 +137,8 @@ def _timed(fn) -> tuple[float, object]:
 
 def queries(ds, runs, slow, *items):
     """Each canned query (``name:scope``) through plankg and straight to pyoxigraph, alternately, on
-    the state folder's store: the first plankg call warms the store, and is the one run when it
-    takes over ``slow`` seconds. One JSON line per item."""
+    the state folder's store, after a first plankg call that warms the store up; one run each when
+    that call takes over ``slow`` seconds. One JSON line per item, after a progress line per slow run."""
     store, known = Store(ds.store, base=ds.base, read_only=True), canned.load_all()
     print(json.dumps({"ready": True}), flush=True)
     for item in items:
@@ -145,8 +147,11 @@ def queries(ds, runs, slow, *items):
         values = scopes(q, ds)[scope]
         direct, own = _direct(store, q, values), (lambda: q.run(store, values))  # noqa: B023 - called at once
         first, rows = _timed(own)
-        if first > float(slow):
-            own_s, direct_s = [first], [_timed(direct)[0]]
+        if first > float(slow):  # one run each, both after this warm-up (a cold store is slower)
+            print(json.dumps({"progress": "warmed up"}), flush=True)
+            direct_s = [_timed(direct)[0]]
+            print(json.dumps({"progress": "direct"}), flush=True)
+            own_s = [_timed(own)[0]]
         else:
             direct()
             own_s, direct_s = [], []

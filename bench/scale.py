@@ -190,7 +190,7 @@ def queries(b: Bench, datasets) -> list[str]:
                 missing += 1
             else:
                 todo.append(item)
-        for item, r in jobs.stream("queries", ds, todo, b.runs(ds.n), limit / 10, timeout=limit):
+        for item, r in jobs.stream("queries", ds, todo, b.repeat, limit / 10, timeout=limit):
             if r is None:
                 stopped[item] = ds.n
                 lines.append(f"| {ds.n} | {item.replace(':', ' | ')} | | did not finish in {limit} s | | | |")
@@ -201,9 +201,9 @@ def queries(b: Bench, datasets) -> list[str]:
             lines.append(f"| {ds.n} | {item.replace(':', ' | ')} | {r['rows']:,} | {cell(r['own'], 1000, 1)} "
                          f"| {cell(r['direct'], 1000, 1)} | {ratio(r['own'], r['direct'])} | {len(r['own'])} |")
         b.goals["queries"] = (ds.n, max(worst, default=math.nan), missing)
-    b.notes.append(f"Canned queries run in a separate process, stopped after {limit} s; one expected to take longer "
-                   f"(extrapolated from the two sizes before, at least linearly) is not run, and one that takes "
-                   f"over {limit / 10:g} s runs once.")
+    b.notes.append(f"Canned queries run in a separate process, stopped when a run takes over {limit} s; one expected to take longer "
+                   f"(extrapolated from the two sizes before, at least linearly) is not run, and one whose first "
+                   f"(warm-up) run takes over {limit / 10:g} s then runs once each way.")
     return lines + [""]
 
 
@@ -413,5 +413,6 @@ def run(sizes=FULL, repeat: int = 3, quick: bool = False, command: str = "python
             (f"Command: `{command}` (took {elapsed / 60:.1f} min, data generation included). Synthetic plans: "
              f"copies of the bundled plan (≈170 tasks, ≈17,000 quads with inference and history each) as districts "
              f"990001…, each with its own unit registry (bench/synthetic.py). Runs per figure: "
-             f"{', '.join(f'{b.runs(n)} at {n} plan(s)' for n in sizes)} (/sparql: see its table)."), ""]
+             f"{', '.join(f'{b.runs(n)} at {n} plan(s)' for n in sizes)} (canned queries: {b.repeat}"
+             f"{'' if b.quick else ', amendments: at least 3'}, /sparql: see its table)."), ""]
     return "\n".join(head + goals(b) + body + ["", "## Notes", "", *[f"- {n}" for n in b.notes], ""])
