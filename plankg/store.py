@@ -28,14 +28,18 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 HISTORY = "graph/history"
 
 
+def district_of(base: str, plan: str) -> str:
+    """The division code in a plan's IRI ({base}plan/500103/2023 → 500103)."""
+    return plan[len(base + "plan/"):].split("/", 1)[0]
+
+
 def plan_graphs(base: str, plans: Iterable[str]) -> list[str]:
     """The graphs a question about the given plans reads: the shared reference graph, the unit
     registry of each plan's district, and the plans' own graphs (not the other districts' units,
     so a one-plan question costs the same however many plans are loaded)."""
     names = [base + REFERENCE]
     for plan in plans:
-        district = plan[len(base + "plan/"):].split("/", 1)[0]
-        names += [base + UNITS + district, f"{plan}/graph", f"{plan}/inferred"]
+        names += [base + UNITS + district_of(base, plan), f"{plan}/graph", f"{plan}/inferred"]
     return list(dict.fromkeys(names))
 
 

@@ -34,7 +34,7 @@ from .graph import PREFIXES
 from . import resources
 from .pipeline import (ONTOLOGY_FILES, atomic_write, plan_iri, reasoned_reference, reference_files,
                        reference_graph, registry_graph)
-from .store import REFERENCE, UNITS, Store, read_turtle
+from .store import REFERENCE, UNITS, Store, district_of, read_turtle
 from .vocab import DCTERMS, PLAN, PROV, RDF, RDFS, XSD
 
 IRI_FILE = "IRI"  # in each plan's folder: the plan's IRI, written once with its first version
@@ -150,8 +150,7 @@ class Repository:
     # -- reading -------------------------------------------------------------
 
     def district_of(self, plan: str) -> str:
-        """The division code in a plan's IRI ({base}plan/500103/2023 → 500103)."""
-        return plan[len(self.settings.base + "plan/"):].split("/", 1)[0]
+        return district_of(self.settings.base, plan)
 
     def shared_for(self, plan: str) -> Graph:
         """Ontology, concept schemes and the plan's district's registry, as written: what an
@@ -382,8 +381,9 @@ class Repository:
         for name in held:
             if name.startswith(units) and name[len(units):] not in files:
                 graphs[name] = Graph()
-        for i in range(0, len(graphs), 100):  # one transaction per hundred, not one huge one
-            store.replace_graphs(dict(list(graphs.items())[i:i + 100]))
+        items = list(graphs.items())
+        for i in range(0, len(items), 100):  # one transaction per hundred, not one huge one
+            store.replace_graphs(dict(items[i:i + 100]))
         return sorted(graphs)
 
     def _index(self, plan: str, graph: Graph, history: Graph) -> None:

@@ -70,10 +70,14 @@ def _computed(engine) -> Found:
         return Found(note="validation is not available: plankg.validate is not installed")
     store = engine.store()
     found, graph = Found(), Graph()
+    reference = engine.base + "graph/reference"
+    shared = store.graph(reference)  # read once, not once per plan
     for plan in engine.plans():
+        # what the plan says, its district's units and the reference, as amendments are checked
         data = Graph()
+        data += shared
         for name in engine.plan_graphs([plan]):
-            if not name.endswith("/inferred"):  # what the plan says and the reference, as amendments are checked
+            if name != reference and not name.endswith("/inferred"):
                 data += store.graph(name)
         report = validate(data)
         g = Graph().parse(data=report.to_turtle(), format="turtle")
