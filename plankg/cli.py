@@ -547,6 +547,7 @@ def serve(ctx, store, service_allowlist, **options):
         PLANKG_UPDATE_TOKEN=s3cret plankg serve --port 8080 --query-timeout 5
     """
     from .server.config import from_env as server_env
+    from .server.run import PrepareError
     from .server.run import serve as run
 
     settings = _settings(ctx)
@@ -557,7 +558,10 @@ def serve(ctx, store, service_allowlist, **options):
                                              **options)
     except ValueError as e:
         raise click.ClickException(str(e)) from None
-    run(config, echo=click.echo)
+    try:
+        run(config, echo=click.echo)
+    except PrepareError as e:
+        raise click.ClickException(f"cannot prepare the state folder {settings.store_dir}: {e}") from None
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})

@@ -5,10 +5,24 @@ after validation, indexed in the on-disk Oxigraph store and published as a snaps
 starts find all that in place and take a second. Gunicorn runs several HTTP worker processes
 (threads inside each), so Flask's own per-request work runs on every core; each worker has its
 own pool of query processes (:mod:`plankg.server.pool`).
+
+**The fork rule.** A process that forks must not have opened an on-disk store. RocksDB runs its
+flushes and compactions on a process-wide thread pool that it starts the first time any store
+is opened and keeps after the store is closed; a forked child inherits the pool's bookkeeping
+but not its threads, so the child's first flush waits forever (this hung every ``/update``
+when the gunicorn master had prepared the state folder itself). Hence:
+
+- the gunicorn master never opens a store: :func:`prepare` runs in a *spawned* interpreter
+  (:func:`prepare_in_child`), which exits before gunicorn forks its workers;
+- an HTTP worker opens stores (snapshots to read, the state folder to write) but never forks
+  without exec: its query processes are fresh interpreters (``subprocess``, fork + exec);
+- ``tests/server/test_deployed.py`` checks that a serving master has no RocksDB threads.
 """
 from __future__ import annotations
 
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
 from gunicorn.app.base import BaseApplication
 
@@ -79,7 +93,28 @@ class Gunicorn(BaseApplication):
         return app
 
 
+class PrepareError(RuntimeError):
+    """Preparing the state folder failed (in the child); the message is the child's error."""
+
+
+def _prepare_child(config: ServerConfig) -> str | None:
+    """Run :func:`prepare` in the spawned child; an error comes back as its one-line text."""
+    try:
+        prepare(config, echo=lambda *a: print(*a, flush=True))
+    except Exception as e:  # noqa: BLE001 - any error is reported by the parent as one line
+        return f"{type(e).__name__}: {e}" if not str(e).startswith(str(type(e).__name__)) else str(e)
+    return None
+
+
+def prepare_in_child(config: ServerConfig) -> None:
+    """:func:`prepare` in a fresh interpreter, so this process never opens a store (the fork rule)."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+        error = child.submit(_prepare_child, config).result()
+    if error:
+        raise PrepareError(error)
+
+
 def serve(config: ServerConfig, echo=print) -> None:
-    prepare(config, echo)
+    prepare_in_child(config)
     echo(f"plankg: serving http://{config.host}:{config.port}/ (SPARQL at /sparql) with {config.workers} workers")
     Gunicorn(config).run()
