@@ -16,6 +16,16 @@ plankg/numbers.py finds the numbers; here each becomes part of a target, a named
     last figure is at least.
   * A range (5%—6%, 5-6%) gives two targets: at least the low figure, at most the high one.
   * A target of zero is written in words (零新增, 动态清零) and counted in qudt unit:NUM.
+  * Comparators (cmp: in ontology/targets.ttl): 完成/完工/建成 before the figure or opening its
+    clause state a level to reach (完成110栋…); 保持/稳定保持/巩固在 keep a level (maintain).
+  * A figure governed by a verb of work in hand or existing stock (推进173个续建项目, 引导17家商场,
+    cue:context) and with no comparator word is a context figure, not a target; so are the
+    figures listed after it (141个开工项目、126个前期项目).
+  * An indicator is one measure. ``measure`` lists the names its node is looked up by: the verb or
+    新增 that governs a list goes before each name (归集载体 and 去化载体 are two measures; 新增…、
+    科技型企业 → 新增科技型企业); a figure taking the previous indicator but measuring another
+    quantity is named with that quantity (征收项目20个、25万平方米 → 征收项目面积).
+  * Where the text narrows a figure to a place or sector, ``scope`` says so (plankg/scopes.py).
 """
 from __future__ import annotations
 
@@ -27,7 +37,8 @@ from typing import NamedTuple
 from rdflib import URIRef
 
 from .numbers import CMP, CUE, NTC, Number, covering, find_numbers, match_at, match_before
-from .numbers import quantity_kind, unit_key, words, written_units
+from .numbers import quantity_kind, unit_key, vocabulary, words, written_units
+from .scopes import Scope, sentence_scope, split_place, title_scope
 from .vocab import PLAN, QK, UNIT
 
 BOUNDARY = ",，。;；:：!！?？\n"
@@ -37,6 +48,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff“]")
 _QUOTE = re.compile(r"“[^“”]{1,20}”|「[^「」]{1,20}」")
 _NUMERAL = "一二两三四五六七八九十百千"
 _SET_PHRASE = re.compile(f"(?=([多{_NUMERAL}][\u4e00-\u9fff]{{1,2}}?[{_NUMERAL}]))")
+NEW = "新增"  # "newly added": part of what is measured (新增市场主体), and of each item of a list it opens
 _CODE = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]|[0-9A-Za-z]\+[0-9A-Za-z]")
 
 
@@ -50,11 +62,17 @@ class Target:
     unit_key: str  # numbers.unit_key of the unit: PERCENT, CNY, KiloM, jia …
     number_as_written: str
     unit_as_written: str
-    comparator: str  # comparator slug: about, at-least, at-most, reach, exactly
+    comparator: str  # comparator slug: about, at-least, at-most, reach, maintain, exactly
     period: int | None  # the year the text names, else the year given to extract()
     phrase: str
     start: int
     end: int
+    measure: tuple[str, ...] = ()  # names to find the indicator node by, most specific first
+    scope: Scope | None = None  # the place or sector the text narrows it to; None: the whole division
+
+    @property
+    def measure_names(self) -> tuple[str, ...]:
+        return self.measure or (self.indicator,)
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,8 @@ class Extraction:
     non_targets: tuple[NonTarget, ...]
     unexplained: tuple[Number, ...]
     numbers: tuple[Number, ...]
+    context: tuple[Target, ...] = ()  # context figures: read like targets, but not targets
+    context_numbers: tuple[Number, ...] = ()
 
 
 @dataclass
@@ -82,13 +102,17 @@ class Coverage:
     found: int = 0
     in_targets: int = 0
     targets: int = 0
+    in_context: int = 0
+    context: int = 0
     non_targets: int = 0
     unexplained: int = 0
 
     def add(self, e: Extraction) -> None:
         self.found += len(e.numbers)
-        self.in_targets += len(e.numbers) - len(e.non_targets) - len(e.unexplained)
+        self.in_targets += len(e.numbers) - len(e.non_targets) - len(e.unexplained) - len(e.context_numbers)
         self.targets += len(e.targets)
+        self.in_context += len(e.context_numbers)
+        self.context += len(e.context)
         self.non_targets += len(e.non_targets)
         self.unexplained += len(e.unexplained)
 
@@ -101,6 +125,7 @@ class Coverage:
 
     def __str__(self) -> str:
         return (f"numbers: {self.found} found, {self.in_targets} in {self.targets} targets, "
+                f"{self.in_context} in {self.context} context figures, "
                 f"{self.non_targets} non-targets, {self.unexplained} unexplained")
 
 
@@ -117,8 +142,10 @@ def extract(text: str, year: int | None = None) -> Extraction:
         else:
             candidates.append(n)
     years = [t for t in non_targets if t.category == "year"]
-    targets, unexplained = _Reader(text, years, year).read(candidates)
-    return Extraction(tuple(targets), tuple(non_targets), tuple(unexplained), tuple(numbers))
+    reader = _Reader(text, years, year)
+    targets, unexplained = reader.read(candidates)
+    return Extraction(tuple(targets), tuple(non_targets), tuple(unexplained), tuple(numbers),
+                      tuple(reader.context), tuple(reader.context_numbers))
 
 
 def _category(text: str, n: Number, quoted: bool) -> str | None:
@@ -164,8 +191,13 @@ def _within_means(text: str, n: Number) -> bool:
 
 
 def _comparator_words(prop) -> dict[str, str]:
-    pairs = [(w, c) for c in ("about", "at-least", "at-most", "reach") for w in words(CMP[c], prop)]
+    pairs = [(w, c) for c in ("about", "at-least", "at-most", "reach", "maintain") for w in words(CMP[c], prop)]
     return dict(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def _measure_name(unit: URIRef) -> str:
+    """面积 for an area unit …: the word that names what a unit measures (ontology/targets.ttl)."""
+    return str(vocabulary().value(quantity_kind(unit), PLAN.measureName) or "")
 
 
 class _Figure(NamedTuple):
@@ -185,16 +217,25 @@ class _Reader:
     def __init__(self, text: str, years: list[NonTarget], year: int | None):
         self.text, self.years, self.year = text, years, year
         self.after, self.before = _comparator_words(PLAN.cueAfter), _comparator_words(PLAN.cueBefore)
+        self.lead_in = _comparator_words(PLAN.cueLeadIn)
         self.last_end, self.last_indicator, self.last_sentence = 0, None, -1
+        self.last_qualifier, self.last_unit, self.last_context = "", None, False
+        self.title_scope = title_scope(text)
+        self.context: list[Target] = []
+        self.context_numbers: list[Number] = []
 
     def read(self, candidates: list[Number]) -> tuple[list[Target], list[Number]]:
         targets, unexplained, i = [], [], 0
         while i < len(candidates):
             figure = self._figure(candidates[i], candidates[i + 1] if i + 1 < len(candidates) else None)
             numbers = figure.numbers if figure else [candidates[i]]
-            made = self._targets(figure) if figure else []
-            targets += made
-            unexplained += [] if made else numbers
+            made, context = self._targets(figure) if figure else ([], False)
+            if context:
+                self.context += made
+                self.context_numbers += numbers
+            else:
+                targets += made
+                unexplained += [] if made else numbers
             i += len(numbers)
         return targets, unexplained
 
@@ -214,13 +255,17 @@ class _Reader:
         word = match_at(t, end, self.after)
         return _Figure(numbers, unit, units[unit], end + len(word or ""), self.after.get(word), n.start)
 
-    def _targets(self, figure: _Figure) -> list[Target]:
-        """The targets a figure sets: one per indicator (均), two for a range; [] if no indicator."""
+    def _targets(self, figure: _Figure) -> tuple[list[Target], bool]:
+        """The targets a figure sets: one per indicator (均), two for a range; [] if no indicator.
+        True with them when they are context figures instead."""
         t, (numbers, unit_written, unit, end, comparator, lead) = self.text, figure
         sentence = t.rfind("。", 0, lead)
         clause = max(t.rfind(c, 0, lead) for c in BOUNDARY) + 1
+        listed = False  # the figure continues a list begun by the previous one (、和及与 or nothing between)
         if sentence == self.last_sentence and self.last_end <= lead:
-            clause = max(clause, self.last_end + (t[self.last_end:self.last_end + 1] in CONNECTORS))
+            after_last = self.last_end + (t[self.last_end:self.last_end + 1] in CONNECTORS)
+            listed = after_last >= clause
+            clause = max(clause, after_last)
         clause = max([clause] + [y.end + 1 for y in self.years if clause <= y.start < lead])  # after 2025年
         cut, before, growth, sign, split = lead, None, False, 1, False
         while True:  # peel cue words off the end of the clause: 均增长, 稳定保持, 不低于 …
@@ -238,6 +283,8 @@ class _Reader:
         kind_of = quantity_kind(unit)
         following = (_CJK.match(t, end) and t[end] not in CONNECTORS and not comparator and unit != UNIT.NUM
                      and kind_of not in (QK.DimensionlessRatio, QK.Currency, QK.Time))
+        verb = _first(t[clause:lead], words(CUE["lead-in"]))  # 打造, 完成 …, with any peeled off above
+        inherited = False
         if following:  # 173个续建项目: the indicator is the noun after the quantity
             stop = min([i for c in BOUNDARY + "、" if (i := t.find(c, end)) >= 0] + [len(t)])
             stop = min([i for w in words(CUE["noun-end"]) if (i := t.find(w, end + 1, stop)) >= 0] + [stop])
@@ -245,23 +292,55 @@ class _Reader:
         else:
             found = _indicator(t[clause:cut], clause)
             if found is None and self.last_sentence == sentence and self.last_indicator:
-                found = (self.last_indicator, clause)
+                found, inherited = (self.last_indicator, clause), True
             if found is None:
-                return []
+                return [], False
             parts = _split(*found) if split else [found]
             start = parts[0][1]
+        qualifier = verb or (covering(t, lead, lead + 1, words(CUE.zero)) and _zero_qualifier(t, lead))
+        if not qualifier and listed:
+            qualifier = self.last_qualifier
+        if not qualifier and (parts[0][0].startswith(NEW) or t[clause:cut].lstrip().startswith(NEW)):
+            qualifier = NEW
+        context = not (comparator or before) and (
+            (listed and self.last_context) or _first(t[clause:cut], words(CUE.context)) is not None)
+        if verb and t[clause:lead].lstrip().startswith(verb):  # 完成……项目18个: a level to reach
+            before = before or self.lead_in.get(verb)
+        other_measure = inherited and self.last_unit is not None and unit != UNIT.PERCENT != self.last_unit \
+            and quantity_kind(unit) != quantity_kind(self.last_unit)
+        suffix = _measure_name(unit) if other_measure else ""
         self.last_end, self.last_indicator, self.last_sentence = end, parts[-1][0], sentence
+        self.last_qualifier, self.last_unit, self.last_context = qualifier or "", unit, context
         period = next((int(y.text) for y in reversed(self.years)
                        if t.rfind("。", 0, y.start) == sentence and y.start < lead), self.year)
         made = []
         for indicator, at in parts:
             kind = _kind(kind_of, growth, indicator)
             p0 = start if following else at
+            scope, name = None, indicator
+            if placed := split_place(indicator):
+                scope, name = placed
+            scope = scope or sentence_scope(t, name, p0) or self.title_scope
+            measure = tuple(dict.fromkeys(
+                q + name + suffix for q in ((qualifier, "") if qualifier and not name.startswith(qualifier) else ("",))))
             for k, n in enumerate(numbers):
                 comp = ("at-least", "at-most")[k] if len(numbers) == 2 else comparator or before or "exactly"
                 made.append(Target(indicator, kind, n.value * (sign if kind == "growth-rate" else 1),
-                                   unit_key(unit), n.text, unit_written, comp, period, t[p0:end], p0, end))
-        return made
+                                   unit_key(unit), n.text, unit_written, comp, period, t[p0:end], p0, end,
+                                   measure if measure != (indicator,) else (), scope))
+        return made, context
+
+
+def _first(ctx: str, candidates: tuple[str, ...]) -> str | None:
+    """The candidate word that occurs first in ``ctx`` (the longest where two start together)."""
+    hits = [(ctx.find(w), -len(w), w) for w in candidates if w in ctx]
+    return min(hits)[2] if hits else None
+
+
+def _zero_qualifier(text: str, lead: int) -> str:
+    """零新增 → 新增: what a zero word says is zero, which belongs to the measure."""
+    word = match_at(text, lead, words(CUE.zero)) or ""
+    return word[1:] if word.startswith("零") else ""
 
 
 def _kind(kind_of, growth: bool, indicator: str) -> str:

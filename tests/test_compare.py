@@ -68,6 +68,25 @@ def test_every_plans_gdp_growth_target(side_by_side):
     assert len(rows(out, "compare-targets", "indicator=gross regional product")) == 4
 
 
+def test_compare_targets_compares_like_with_like(side_by_side):
+    """Task 51's 200亿元 is the 大坪商圈 business district's retail sales: not a second district-wide
+    target beside task 28's 1380亿元, but listed, with its scope, when asked for."""
+    out, _ = side_by_side
+    wide = {(r["plan"], r["kind"], r["value"], r["level"], r["scope"])
+            for r in rows(out, "compare-targets", "indicator=社会消费品零售总额")}
+    assert wide == {(PLAN_IRI, "growth-rate", "6", "4", ""), (PLAN_IRI, "level", "138000000000", "28", ""),
+                    (iri("500199"), "growth-rate", "7", "3", "")}  # brackets.txt task 3
+    scoped = [(r["level"], r["value"], r["scope"], r["scope_type"])
+              for r in rows(out, "compare-targets", "indicator=社会消费品零售总额", "scope=all") if r["scope"]]
+    assert scoped == [("51", "20000000000", "大坪商圈", "business-district")]
+    by_type = rows(out, "compare-targets", "scope=business-district")
+    assert {r["scope"] for r in by_type} == {"大坪商圈"} and {r["level"] for r in by_type} == {"51"}
+    assert rows(out, "compare-targets", "scope=大坪商圈") == by_type
+    # the samples' targets are all district-wide: scope=all adds Yuzhong's scoped ones only
+    extra = [r for r in rows(out, "compare-targets", "scope=all") if r["scope"]]
+    assert extra and {r["plan"] for r in extra} == {PLAN_IRI}
+
+
 def test_headline_targets_keep_their_line(side_by_side):
     out, _ = side_by_side
     headline = [r for r in rows(out, "compare-targets") if r["level"] == "plan"]
