@@ -486,8 +486,11 @@ def history(ctx, plan, store):
 def diff_command(ctx, old, new, fmt, plan, store):
     """Say what changed between two versions (default: the last two).
 
-    Tasks added, removed or changed (text, lead and responsible units, targets), and units that
-    appeared or disappeared; --format turtle gives the same as RDF.
+    Sections and sub-sections added, removed, renamed or renumbered; tasks added, removed, changed
+    (text, lead and responsible units, targets) or moved to another section; targets changed
+    (value, comparator, indicator, unit, scope); units that appeared or disappeared. Source
+    offsets are not content: they are counted apart ("N offset(s) shifted"), never as changes or
+    triples. --format turtle gives the same as RDF.
 
     Example:
 
