@@ -103,3 +103,14 @@ def test_a_heading_inserted_out_of_sequence_moves_task_141(settings, built, tmp_
     assert "> task 141 moved from section 九 to section 十三" in text
     assert "0 task(s) added, 0 removed, 0 changed, 1 moved" in text[0]
     assert d.offsets_shifted > 300 and d.triples_added + d.triples_removed < 20
+
+
+def test_a_new_sub_section_takes_a_task_and_renumbers_the_next(settings, built, tmp_path):
+    revised = pipeline.build(write_plan(tmp_path, edited(TEXT, ("(三)全方位做靓", "(四)全方位做靓"),
+                                                         ("15.化龙桥新兴商圈", "(三)打造新兴商圈\n15.化龙桥新兴商圈"))),
+                             settings)
+    text = diff.diff(built.graph, revised.graph, "v1", "v2").to_text().splitlines()
+    assert text[1:] == ["+ sub-section 二（三） added (line 59): 打造新兴商圈",
+                        "~ sub-section 二（三） renumbered 二（三） → 二（四）: 全方位做靓“五张消费名片”",
+                        "> task 15 moved from sub-section 二（二） to sub-section 二（三）"]
+    assert "1 section(s) added, 0 removed, 0 renamed, 1 renumbered" in text[0]
