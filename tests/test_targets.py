@@ -136,8 +136,8 @@ def test_an_indicator_is_one_measure():
 
 
 def test_every_indicator_node_of_the_bundled_plan_is_one_measure(built):
-    """No indicator node carries figures of two quantity kinds (growth rates aside), nor two verbs
-    of the registry that tell measures apart."""
+    """No indicator node carries figures of two quantity kinds (growth rates aside): a count and an
+    area of the same projects, or space and money, are never one measure."""
     g = built.graph
     kinds: dict = {}
     for figure in set(g.subjects(PLAN.indicator, None)):
