@@ -306,8 +306,10 @@ class _Reader:
             (listed and self.last_context) or _first(t[clause:cut], words(CUE.context)) is not None)
         if verb and t[clause:lead].lstrip().startswith(verb):  # 完成……项目18个: a level to reach
             before = before or self.lead_in.get(verb)
-        other_measure = inherited and self.last_unit is not None and unit != UNIT.PERCENT != self.last_unit \
-            and quantity_kind(unit) != quantity_kind(self.last_unit)
+        # 征收项目20个、25万平方米: the area takes the indicator of the count, but is another measure
+        # (a growth rate in % stays a figure of the same indicator: 资产总额突破550亿元、增长10%)
+        other_measure = (inherited and self.last_unit is not None and UNIT.PERCENT not in (unit, self.last_unit)
+                         and quantity_kind(unit) != quantity_kind(self.last_unit))
         suffix = _measure_name(unit) if other_measure else ""
         self.last_end, self.last_indicator, self.last_sentence = end, parts[-1][0], sentence
         self.last_qualifier, self.last_unit, self.last_context = qualifier or "", unit, context
