@@ -8,6 +8,7 @@ A rejected change writes nothing; an accepted one becomes a new version (plankg.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -89,7 +90,7 @@ def parse_update(text: str, base: str | None = None) -> ParsedUpdate:
     try:
         algebra = translateUpdate(parseUpdate(text), base=base).algebra
     except Exception as e:  # rdflib raises pyparsing errors and others
-        message = str(e).splitlines()[0] if str(e) else type(e).__name__
+        message = _oxigraph_syntax_error(text, base) or (str(e).splitlines()[0] if str(e) else type(e).__name__)
         raise AmendmentError(f"the update is not valid SPARQL 1.1 Update: {message}") from None
     if not algebra:
         raise AmendmentError("the update is empty")
@@ -103,6 +104,28 @@ def parse_update(text: str, base: str | None = None) -> ParsedUpdate:
     subjects = frozenset(str(t[0]) for t in triples if isinstance(t[0], URIRef))
     objects = frozenset(str(t[2]) for t in triples if isinstance(t[2], URIRef))
     return ParsedUpdate(algebra, tuple(dict.fromkeys(datasets)), subjects, objects)
+
+
+def _oxigraph_syntax_error(text: str, base: str | None) -> str | None:
+    """Oxigraph's one-line message for a malformed update, or None.
+
+    rdflib's parser backtracks, so a missing brace at the end is reported as "found 'INSERT' at
+    line 1, column 1"; Oxigraph's names the line and column where the text stops making sense.
+    Oxigraph has no parse-only call, but it parses a whole update before running any of it, and
+    here it runs on an empty in-memory store; text that could reach outside that store (LOAD,
+    SERVICE, or \\u escapes, which SPARQL decodes before parsing and could spell them) is not tried.
+    """
+    if re.search(r"load|service|\\u", text, re.IGNORECASE):
+        return None
+    try:
+        ox.Store().update(text, base_iri=base)
+    except SyntaxError as e:
+        message = " ".join(str(e).split())
+        classes = re.search(r",? \[", message)  # the character classes it expects: long and unreadable
+        return message[:classes.start()] + ", …" if classes else message
+    except Exception:  # noqa: BLE001 - any other failure: rdflib's message stands
+        return None
+    return None
 
 
 def check_update(update: SparqlUpdate) -> None:
