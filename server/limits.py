@@ -120,7 +120,10 @@ def check_query(text: str, *, base: str, service: str | None = None, allowlist=(
 
 def _iri(token: str, query_base: str | None) -> str:
     iri = token[1:-1] if token.startswith("<") else token
-    return urljoin(query_base, iri) if query_base else iri
+    if not query_base:
+        return iri
+    resolved = urljoin(query_base, iri)
+    return resolved + "#" if iri.endswith("#") and not resolved.endswith("#") else resolved  # urljoin drops an empty fragment
 
 
 def _resolve(token, prefixes, query_base) -> str | None:
