@@ -8,11 +8,13 @@ A rejected change writes nothing; an accepted one becomes a new version (plankg.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -31,9 +33,24 @@ class AmendmentError(ValueError):
 
 
 @dataclass(frozen=True)
+class ParsedUpdate:
+    """A SPARQL Update as rdflib's algebra, with what the server needs to know before applying it."""
+
+    algebra: list
+    datasets: tuple[str, ...]  # the dataset clauses it has: "WITH", "USING", "USING NAMED"
+    subjects: frozenset[str]   # the IRIs it names as subjects (templates and WHERE alike)
+    objects: frozenset[str]    # … and as objects
+
+
+@dataclass(frozen=True)
 class SparqlUpdate:
     text: str
     source: str = "SPARQL Update"
+    base: str | None = None  # relative IRIs resolve against it (the server passes its /update IRI); None: no resolution
+
+    @cached_property
+    def parsed(self) -> ParsedUpdate:
+        return parse_update(self.text, self.base)
 
 
 @dataclass(frozen=True)
@@ -68,20 +85,56 @@ def _field(op: CompValue, key: str):
     return op[key] if key in op else None
 
 
-def check_update(text: str) -> None:
-    """Refuse updates that could reach beyond the plan's own graph (LOAD, SERVICE, GRAPH, WITH …)."""
+def parse_update(text: str, base: str | None = None) -> ParsedUpdate:
+    """The update parsed, or AmendmentError with the parser's message on one line."""
     try:
-        update = translateUpdate(parseUpdate(text))
+        algebra = translateUpdate(parseUpdate(text), base=base).algebra
     except Exception as e:  # rdflib raises pyparsing errors and others
-        raise AmendmentError(f"the update is not valid SPARQL 1.1 Update: {str(e).splitlines()[0]}") from None
-    if not update.algebra:
+        message = _oxigraph_syntax_error(text, base) or (str(e).splitlines()[0] if str(e) else type(e).__name__)
+        raise AmendmentError(f"the update is not valid SPARQL 1.1 Update: {message}") from None
+    if not algebra:
         raise AmendmentError("the update is empty")
-    for op in update.algebra:
+    datasets = []
+    for op in algebra:
+        if _field(op, "withClause") is not None:
+            datasets.append("WITH")
+        for clause in _field(op, "using") or ():
+            datasets.append("USING NAMED" if _field(clause, "named") is not None else "USING")
+    triples = [t for node in _walk(algebra) for t in _field(node, "triples") or ()]
+    subjects = frozenset(str(t[0]) for t in triples if isinstance(t[0], URIRef))
+    objects = frozenset(str(t[2]) for t in triples if isinstance(t[2], URIRef))
+    return ParsedUpdate(algebra, tuple(dict.fromkeys(datasets)), subjects, objects)
+
+
+def _oxigraph_syntax_error(text: str, base: str | None) -> str | None:
+    """Oxigraph's one-line message for a malformed update, or None.
+
+    rdflib's parser backtracks, so a missing brace at the end is reported as "found 'INSERT' at
+    line 1, column 1"; Oxigraph's names the line and column where the text stops making sense.
+    Oxigraph has no parse-only call, but it parses a whole update before running any of it, and
+    here it runs on an empty in-memory store; text that could reach outside that store (LOAD,
+    SERVICE, or \\u escapes, which SPARQL decodes before parsing and could spell them) is not tried.
+    """
+    if re.search(r"load|service|\\u", text, re.IGNORECASE):
+        return None
+    try:
+        ox.Store().update(text, base_iri=base)
+    except SyntaxError as e:
+        message = " ".join(str(e).split())
+        classes = re.search(r",? \[", message)  # the character classes it expects: long and unreadable
+        return message[:classes.start()] + ", …" if classes else message
+    except Exception:  # noqa: BLE001 - any other failure: rdflib's message stands
+        return None
+    return None
+
+
+def check_update(update: SparqlUpdate) -> None:
+    """Refuse updates that could reach beyond the plan's own graph (LOAD, SERVICE, GRAPH, WITH …)."""
+    parsed = update.parsed
+    for op in parsed.algebra:
         if op.name not in ALLOWED_OPERATIONS:
             raise AmendmentError(f"{op.name.upper()} is not allowed: an amendment may only INSERT and DELETE "
                                  "triples of the plan's own graph")
-        if _field(op, "withClause") is not None or _field(op, "using"):
-            raise AmendmentError("WITH and USING are not allowed: the update applies to the plan's graph")
         for part in (op, _field(op, "insert"), _field(op, "delete")):
             if isinstance(part, CompValue) and _field(part, "quads"):
                 raise AmendmentError("GRAPH blocks are not allowed: write the triples without GRAPH; "
@@ -91,16 +144,22 @@ def check_update(text: str) -> None:
                 raise AmendmentError("SERVICE is not allowed in an amendment")
             if node.name == "GraphGraphPattern":
                 raise AmendmentError("GRAPH patterns are not allowed in an amendment")
+    if parsed.datasets:
+        verb = "is" if len(parsed.datasets) == 1 else "are"
+        raise AmendmentError(f"{' and '.join(parsed.datasets)} {verb} not allowed: the update applies to the "
+                             "plan's own graph")
 
 
-def apply_update(graph: Graph, text: str) -> Graph:
+def apply_update(graph: Graph, update: SparqlUpdate | str) -> Graph:
     """The graph after a (checked) SPARQL Update, run by Oxigraph on a private in-memory copy."""
-    check_update(text)
+    if isinstance(update, str):
+        update = SparqlUpdate(update)
+    check_update(update)
     store = ox.Store()
     to = memoised(to_ox)
     store.extend(ox.Quad(to(s), to(p), to(o), ox.DefaultGraph()) for s, p, o in graph)
     try:
-        store.update(text)
+        store.update(update.text, base_iri=update.base)
     except (SyntaxError, ValueError, RuntimeError, OSError) as e:
         raise AmendmentError(f"the update failed: {str(e).splitlines()[0]}") from None
     out = Graph()
@@ -115,7 +174,7 @@ def apply_update(graph: Graph, text: str) -> Graph:
 def candidate(repo: Repository, plan: str, change, current: Graph | None = None) -> Graph:
     """The plan as it would be after the change (nothing is written)."""
     if isinstance(change, SparqlUpdate):
-        result = apply_update(current if current is not None else repo.version_graph(plan), change.text)
+        result = apply_update(current if current is not None else repo.version_graph(plan), change)
     elif isinstance(change, RevisedText):
         try:
             meta = pipeline.find_meta(repo.settings, change.path, plan)

@@ -140,9 +140,11 @@ class LocalEngine(Engine):
             raise Refused(reply[2], reply[1])
         return reply[1]
 
-    def execute(self, query: str, *, kind: str, output: str, limit=None, default_graph=None, named_graphs=None):
-        """A user's query (already guarded) as bytes in format ``output``; Refused on any failure."""
-        return self._run({"query": query, "kind": kind, "output": output, "limit": limit,
+    def execute(self, query: str, *, kind: str, output: str, limit=None, base=None, default_graph=None,
+                named_graphs=None):
+        """A user's query (already guarded) as bytes in format ``output``; relative IRIs resolve
+        against ``base`` (the endpoint's IRI). Refused on any failure."""
+        return self._run({"query": query, "kind": kind, "output": output, "limit": limit, "base": base,
                           "default_graph": default_graph, "named_graphs": named_graphs})
 
     def select(self, sparql: str, substitutions=None, *, default_graph=None) -> Rows:

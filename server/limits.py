@@ -61,13 +61,18 @@ def tokens(text: str):
         yield kind, value
 
 
-def check_query(text: str, *, base: str, allowlist=(), max_chars: int = 100_000) -> QueryInfo:
-    """Refuse (400) an update, LOAD, SERVICE outside the allowlist, a local graph IRI, or a query too big or deep."""
+def check_query(text: str, *, base: str, service: str | None = None, allowlist=(),
+                max_chars: int = 100_000) -> QueryInfo:
+    """Refuse (400) an update, LOAD, SERVICE outside the allowlist, a local graph IRI, or a query too big or deep.
+
+    ``base`` is the graph's IRI base (graphs under it are ours); ``service`` the IRI the query was
+    sent to, against which relative IRIs resolve (as the engine resolves them) before the checks.
+    """
     if not text.strip():
         raise Refused("the query is empty")
     if len(text) > max_chars:
         raise Refused(f"the query is {len(text):,} characters long; the limit is {max_chars:,}")
-    prefixes, query_base = {}, None
+    prefixes, query_base = {}, service
     form, limit = None, None
     depth = run = 0
     repeatable = True
@@ -87,7 +92,7 @@ def check_query(text: str, *, base: str, allowlist=(), max_chars: int = 100_000)
             if upper == "PREFIX" and i + 2 < len(toks):
                 prefixes[toks[i + 1][1].rstrip(":")] = _iri(toks[i + 2][1], query_base)
             elif upper == "BASE" and i + 1 < len(toks):
-                query_base = _iri(toks[i + 1][1], None)
+                query_base = _iri(toks[i + 1][1], query_base)
             elif upper in FORMS:
                 form = upper
             elif upper in UPDATES:
@@ -115,7 +120,10 @@ def check_query(text: str, *, base: str, allowlist=(), max_chars: int = 100_000)
 
 def _iri(token: str, query_base: str | None) -> str:
     iri = token[1:-1] if token.startswith("<") else token
-    return urljoin(query_base, iri) if query_base else iri
+    if not query_base:
+        return iri
+    resolved = urljoin(query_base, iri)
+    return resolved + "#" if iri.endswith("#") and not resolved.endswith("#") else resolved  # urljoin drops an empty fragment
 
 
 def _resolve(token, prefixes, query_base) -> str | None:

@@ -105,7 +105,10 @@ class RemoteEngine(Engine):
         except (SyntaxError, ValueError) as e:
             raise Refused(f"the external store's answer cannot be read ({e})", 502) from None
 
-    def execute(self, query: str, *, kind: str, output: str, limit=None, default_graph=None, named_graphs=None):
+    def execute(self, query: str, *, kind: str, output: str, limit=None, base=None, default_graph=None,
+                named_graphs=None):
+        if base:  # the store has a base of its own; a leading BASE makes relative IRIs resolve against ours
+            query = f"BASE <{base}> {query}"
         result = self._query(query, kind, default_graph, named_graphs)
         return formats.serialize(result, kind, output, max_rows=self.config.max_rows, limit=limit)
 

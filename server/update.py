@@ -5,19 +5,51 @@ to a private copy of one plan's current version, inferred and validated; if the 
 becomes the next version (with its PROV-O record) and the server publishes a new snapshot,
 otherwise the answer is 422 with the SHACL report and nothing is written. Writers are
 serialised by a file lock, so concurrent updates from several HTTP workers queue up.
+
+The protocol (SPARQL 1.1 Protocol, 2.2): POST only (GET is 405); the update in a form body
+(``update=``, with ``using-graph-uri`` / ``using-named-graph-uri`` in the body too) or as an
+``application/sparql-update`` body (those parameters in the URL); one update per request.
+Relative IRIs resolve against this endpoint's IRI, as queries' do at ``/sparql``.
+
+What the dataset parameters mean here, where an update amends one plan's graph: the WHERE
+clause of an amendment reads that plan's asserted graph (``{plan}/graph``) and nothing else, and
+its INSERT and DELETE write there. So ``using-graph-uri`` may name exactly that graph, which then
+says nothing new about the data but names the plan, as ``?plan=`` does; any other graph (the
+inferred graph, the reference graph, another store's) would promise a WHERE clause that reads
+what it cannot, and is a 400. ``using-named-graph-uri`` is always a 400: an amendment may not use
+GRAPH, so named graphs have no meaning in it. As the protocol requires, a request that gives a
+dataset in its parameters while the update has USING, USING NAMED or WITH is a 400 (and USING
+and WITH are refused in any case, as in ``plankg amend``).
+
+Which plan: the one the request names (``?plan=IRI`` or ``using-graph-uri``), else the one plan
+whose IRIs (the plan's own, or any IRI under it: ``{plan}/task/35``) the update names as a subject
+or object, else the only plan when the update names no subject IRI at all (patterns with
+variables only). Never a guess: IRIs under several plans, subject IRIs under none (a typo in a
+plan's IRI, a relative IRI), or several plans and nothing to tell them apart are a 400 that says
+to name the plan with ``?plan=IRI`` and lists the plans; a named plan that the update's IRIs
+contradict is a 400 too.
 """
 from __future__ import annotations
 
 import hmac
 import json
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import MethodNotAllowed
 
 from .limits import Refused
-from .sparql import FORM, UPDATE, utf8_body
+from .sparql import FORM, UPDATE, service_iri, utf8_body
 
 bp = Blueprint("update", __name__)
+LISTED = 20  # plans named in a message; the rest are counted
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    text: str
+    using: tuple[str, ...]        # using-graph-uri values
+    using_named: tuple[str, ...]  # using-named-graph-uri values
 
 
 def authorise(config) -> None:
@@ -28,50 +60,103 @@ def authorise(config) -> None:
         raise Refused("an update needs the header Authorization: Bearer <token>", 401)
 
 
-def read_update() -> str:
+def read_update() -> UpdateRequest:
+    """The update and its dataset parameters, from a form POST or a direct POST."""
+    args = request.args
+    if "query" in request.values:
+        raise Refused(f"queries go to {request.url_root}sparql, not to /update")
     if request.mimetype == FORM:
-        texts = request.form.getlist("update")
-        if "query" in request.form:
-            raise Refused("queries go to /sparql")
+        texts, params = request.form.getlist("update") + args.getlist("update"), request.values
     elif request.mimetype == UPDATE:
-        texts = [utf8_body()]
+        if "update" in args:
+            raise Refused("with application/sparql-update the update is the body: no update parameter in the URL")
+        texts, params = [utf8_body()], args
     else:
         raise Refused(f"send the update as {FORM} or {UPDATE}, not {request.mimetype or 'an untyped body'}", 415)
-    if request.values.getlist("using-graph-uri") or request.values.getlist("using-named-graph-uri"):
-        raise Refused("using-graph-uri is not supported: an amendment applies to one plan's graph")
     if len(texts) != 1:
-        raise Refused("give exactly one update parameter" if texts else "no update: give it in the update parameter")
+        raise Refused("the update parameter is given more than once" if texts
+                      else "no update: give it in the update parameter")
     if not texts[0].strip():
         raise Refused("the update is empty")
-    return texts[0]
+    return UpdateRequest(texts[0], tuple(dict.fromkeys(params.getlist("using-graph-uri"))),
+                         tuple(dict.fromkeys(params.getlist("using-named-graph-uri"))))
 
 
-def choose_plan(plans: list[str], text: str) -> str:
-    """The plan named by ?plan=, else the only plan, else the one plan whose IRIs the update mentions."""
-    given = request.values.get("plan")
+def check_dataset(req: UpdateRequest, datasets: tuple[str, ...]) -> None:
+    """The protocol's rule on the two ways of giving a dataset, then what this server makes of them."""
+    if (req.using or req.using_named) and datasets:
+        given = "using-graph-uri" if req.using else "using-named-graph-uri"
+        raise Refused(f"the request gives a dataset ({given}) and the update gives one too ({', '.join(datasets)}): "
+                      "the SPARQL 1.1 Protocol does not allow both; drop one")
+    if req.using_named:
+        raise Refused("using-named-graph-uri is not accepted: an amendment may not use GRAPH, so it reads no "
+                      "named graphs; its WHERE clause reads the plan's own graph (using-graph-uri=PLAN/graph)")
+
+
+def plan_list(plans: list[str]) -> str:
+    shown = ", ".join(plans[:LISTED])
+    more = len(plans) - LISTED
+    return f"{shown} and {more} more (SELECT ?p WHERE {{ ?p a plan:Plan }} at /sparql)" if more > 0 else shown
+
+
+def how_to_name(plans: list[str]) -> str:
+    return f"name the plan with ?plan=IRI (or using-graph-uri=IRI/graph); the plans here: {plan_list(plans)}"
+
+
+def named_plan(plans: list[str], given: str | None, using: tuple[str, ...]) -> str | None:
+    """The plan the request itself names, by ?plan= or by using-graph-uri (its graph), or None."""
+    names = {}
     if given:
         if given not in plans:
-            raise Refused(f"no plan {given} here (plans: {', '.join(plans)})", 404)
-        return given
+            raise Refused(f"?plan={given} is not a plan here; {how_to_name(plans)}")
+        names[given] = "?plan="
+    graphs = {f"{p}/graph": p for p in plans}
+    for graph in using:
+        if graph not in graphs:
+            raise Refused(f"using-graph-uri=<{graph}> is not a plan's graph: an amendment's WHERE clause reads "
+                          "the plan's own graph only, so using-graph-uri may name that graph (PLAN/graph) and "
+                          f"nothing else; the plans here: {plan_list(plans)}")
+        names.setdefault(graphs[graph], "using-graph-uri")
+    if len(names) > 1:
+        raise Refused(f"the request names {len(names)} plans ({', '.join(names)}); one update amends one plan")
+    return next(iter(names), None)
+
+
+def choose_plan(plans: list[str], named: str | None, subjects, objects) -> str:
+    """The plan to amend (module docstring: "Which plan"); a 400 that says how to name it when it cannot be told."""
+    def under(iri, plan):
+        return iri == plan or iri.startswith(plan + "/")
+
+    about = [p for p in plans if any(under(iri, p) for iri in (*subjects, *objects))]
+    if named is not None:
+        if about and named not in about:
+            raise Refused(f"the update is about {', '.join(about)}, not about {named}, the plan the request names")
+        return named
+    if len(about) == 1:
+        return about[0]
+    if about:
+        raise Refused(f"the update names IRIs of {len(about)} plans ({', '.join(about)}); "
+                      f"one update amends one plan: {how_to_name(plans)}")
+    if subjects:
+        raise Refused("the update's triples are about nothing in any plan here (no subject or object IRI is a "
+                      f"plan's IRI or under it, e.g. <{sorted(subjects)[0]}>); {how_to_name(plans)}")
     if len(plans) == 1:
         return plans[0]
-    named = [p for p in plans if f"<{p}/" in text or f"<{p}>" in text]
-    if len(named) != 1:
-        raise Refused(f"say which plan the update amends: ?plan=IRI (plans: {', '.join(plans)})")
-    return named[0]
+    raise Refused(f"there are {len(plans)} plans here and the update names none of them; {how_to_name(plans)}")
 
 
 @bp.get("/update")
 def update_by_get():
     """GET is not a way to update (SPARQL 1.1 Protocol, 2.2); answered here, not by the IRI pages."""
-    raise MethodNotAllowed(valid_methods=["POST"], description="updates are sent with POST")
+    raise MethodNotAllowed(valid_methods=["POST"], description=(
+        "an update is sent with POST to this URL (form update= or application/sparql-update), never with GET"))
 
 
 @bp.route("/update", methods=["POST"])
 def update():
     config = current_app.extensions["plankg.config"]
     authorise(config)
-    text = read_update()
+    req = read_update()
     engine = current_app.extensions["plankg"]
     snapshots = getattr(engine, "snapshots", None)
     if snapshots is None:
@@ -81,13 +166,21 @@ def update():
 
     from .snapshots import close, write_lock
 
+    change = amend.SparqlUpdate(req.text, base=service_iri())
+    try:  # parsed and checked before the write lock: a malformed update never waits for other writers
+        check_dataset(req, change.parsed.datasets)
+        amend.check_update(change)
+    except amend.AmendmentError as e:
+        raise Refused(str(e)) from None
     agent = request.headers.get("X-Plankg-Agent") or request.values.get("agent") or "the /update endpoint"
     message = request.values.get("message") or "SPARQL Update sent to /update"
     with write_lock(snapshots.root):
         repo = Repository.open(config.settings, snapshots.root, initialise=False)
         try:
-            plan = choose_plan(repo.plans(), text)
-            outcome = amend.amend(repo, plan, amend.SparqlUpdate(text), agent=agent, message=message)
+            plans = repo.plans()
+            named = named_plan(plans, request.values.get("plan"), req.using)
+            plan = choose_plan(plans, named, change.parsed.subjects, change.parsed.objects)
+            outcome = amend.amend(repo, plan, change, agent=agent, message=message)
             if outcome.accepted:
                 repo.index(plan, outcome.candidate)
                 snapshots.write_reports(repo, given={plan: outcome.report})

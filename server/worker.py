@@ -48,7 +48,7 @@ def term(spec):
 
 def run(store: ox.Store, job: dict):
     """Evaluate one job; returns ("ok", body) or ("error", status, message)."""
-    kwargs = {}
+    kwargs = {"base_iri": job.get("base")}
     if job.get("default_graph") is None:
         kwargs["use_default_graph_as_union"] = True
     else:

@@ -286,3 +286,15 @@ def test_a_plan_is_checked_against_its_own_division_and_those_above_it(settings,
     assert divisions(scoped) == {URIRef(district + "500103"), URIRef(district + "500000")}
     assert (URIRef(district + "500103"), URIRef("https://w3id.org/plankg/ontology#parentDivision"),
             URIRef(district + "500000")) in scoped
+
+
+@pytest.mark.parametrize("update, where", [
+    ('PREFIX r: <http://r/>\nINSERT DATA {\n <urn:a> r:b "x }', "error at 3:18"),   # Oxigraph's line:column
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> } ; DELTE WHERE { ?s ?p ?o }", "error at 1:49: expected one of CREATE"),
+    ("INSERT DATA { <urn:a> <urn:b> ", "error at 1:31"),                       # rdflib would say line 1, column 1
+    ("LOAD <http://127.0.0.1:9/x> INTO GRAPH", "(line:1, col:29)"),           # never run, even to read its error
+])
+def test_a_malformed_update_is_one_line_saying_where(update, where):
+    with pytest.raises(amend.AmendmentError) as e:
+        amend.parse_update(update)
+    assert where in str(e.value) and "\n" not in str(e.value) and len(str(e.value)) < 300

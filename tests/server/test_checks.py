@@ -51,6 +51,29 @@ def test_allowlisted_service():
     assert not limits.check_query(q, base=BASE, allowlist=("http://example.org/sparql",)).repeatable
 
 
+@pytest.mark.parametrize("service, query, words", [
+    ("http://127.0.0.1:5000/sparql", "SELECT * FROM <g> WHERE { ?s ?p ?o }", "<http://127.0.0.1:5000/g> names a local"),
+    ("http://127.0.0.1:5000/sparql", "BASE <file:///etc/> SELECT * FROM <passwd> WHERE { ?s ?p ?o }", "file:///etc/passwd"),
+    ("http://127.0.0.1:5000/sparql", "BASE <x/> PREFIX f: <y#> SELECT * WHERE { GRAPH f:z { ?s ?p ?o } }",
+     "<http://127.0.0.1:5000/x/y#z>"),                     # a relative BASE resolves against the service
+    ("https://plans.example.org/sparql", "SELECT * WHERE { SERVICE <other/sparql> { ?s ?p ?o } }",
+     "<https://plans.example.org/other/sparql> is not allowed"),
+    ("https://plans.example.org/sparql", "PREFIX e: <other#> SELECT * WHERE { SERVICE e:x { ?s ?p ?o } }",
+     "<https://plans.example.org/other#x> is not allowed"),
+])
+def test_iris_are_checked_after_resolution_against_the_service(service, query, words):
+    with pytest.raises(limits.Refused) as e:
+        limits.check_query(query, base=BASE, service=service)
+    assert words in e.value.message
+
+
+def test_relative_iris_on_a_public_service_pass():
+    service = "https://plans.example.org/sparql"
+    assert limits.check_query("SELECT * FROM <g> WHERE { ?s ?p ?o }", base=BASE, service=service).form == "SELECT"
+    q = "PREFIX e: <http://example.org/ns#> SELECT * WHERE { SERVICE e:sparql { ?s ?p ?o } }"
+    assert limits.check_query(q, base=BASE, service=service, allowlist=("http://example.org/ns#sparql",)).form == "SELECT"
+
+
 def accept(header):
     return parse_accept_header(header, MIMEAccept)
 

@@ -86,3 +86,11 @@ def test_allowlisted_service(oxigraph, external, state, settings, tmp_path):
         assert status == 400 and b"not allowed" in body
     finally:
         server.stop()
+
+
+def test_external_relative_iris_resolve_against_our_endpoint(external):
+    """The external store has a base of its own (or none): the query goes with a BASE of our endpoint's IRI."""
+    status, _, body = get(external.url + "/sparql", "application/n-triples", query="CONSTRUCT { <s> <p> 1 } WHERE {}")
+    assert status == 200, body
+    assert body.decode("utf-8").strip() == (f'<{external.url}/s> <{external.url}/p> '
+                                            '"1"^^<http://www.w3.org/2001/XMLSchema#integer> .')

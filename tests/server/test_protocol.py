@@ -205,3 +205,65 @@ def test_request_too_large(endpoint):
     body = ("ASK {} #" + "x" * 1_100_000).encode()
     status, _, text = http(endpoint, body, {"Content-Type": "application/sparql-query"})
     assert status == 413, text
+
+
+# -- relative IRIs resolve against the endpoint's IRI; updates are not answered here ------------
+
+RELATIVE = "CONSTRUCT { <s> <p> 1 } WHERE {}"  # W3C protocol test query_content_type_construct
+
+
+def test_relative_iris_resolve_against_the_endpoint(endpoint):
+    """As the W3C test sends it (form POST, a default-graph-uri), and as SPARQLWrapper does: the triple
+    comes back with the endpoint's base, http://127.0.0.1:PORT/s."""
+    root = endpoint.rsplit("/", 1)[0]
+    expected = (URIRef(root + "/s"), URIRef(root + "/p"), Literal(1))
+    body = urllib.parse.urlencode({"query": RELATIVE, "default-graph-uri": "http://kasei.us/2009/09/sparql/data/data0.rdf"})
+    status, headers, text = http(endpoint, body.encode(), {"Content-Type": "application/x-www-form-urlencoded",
+                                                          "Accept": "text/turtle"})
+    assert status == 200, text
+    assert headers["Content-Type"].startswith("text/turtle")
+    assert set(Graph().parse(data=text, format="turtle")) == {expected}
+    g = Graph().parse(data=wrapper(endpoint, RELATIVE, TURTLE, POST).convert(), format="turtle")
+    assert set(g) == {expected}
+    rows = wrapper(endpoint, "BASE <https://example.org/a/> SELECT ?x WHERE { BIND(<b> AS ?x) }", JSON).convert()
+    assert rows["results"]["bindings"][0]["x"]["value"] == "https://example.org/a/b"  # a BASE of the query wins
+
+
+@pytest.mark.parametrize("query, words", [
+    ("SELECT * FROM <g> WHERE { ?s ?p ?o }", "local"),                  # → http://127.0.0.1:PORT/g
+    ("BASE <file:///etc/> SELECT * FROM <passwd> WHERE { ?s ?p ?o }", "only http(s) and urn"),
+    ("PREFIX f: <passwd#> SELECT * WHERE { GRAPH f:x { ?s ?p ?o } }", "local"),
+    ("SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }", "/sparql> is not allowed"),
+])
+def test_the_guard_checks_iris_after_resolution(endpoint, query, words):
+    status, _, body = get(endpoint, query=query)
+    assert status == 400 and words in body.decode("utf-8"), body
+
+
+@pytest.mark.parametrize("send", ["SPARQLWrapper", "query= by GET", "update= by GET", "update= in a form",
+                                  "update= in the URL of a form POST", "sparql-update body"])
+def test_updates_sent_to_sparql_point_to_update(endpoint, send):
+    update = PREFIX + f'INSERT DATA {{ {TASK35} plan:note "x" }}'
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    if send == "SPARQLWrapper":  # a client that thinks /sparql takes updates too
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+        w = SPARQLWrapper(endpoint, updateEndpoint=endpoint)
+        w.setMethod(POST)
+        w.setQuery(update)
+        with pytest.raises(QueryBadFormed) as e:
+            w.query()
+        text, status = str(e.value), 400
+    else:
+        status, _, body = {
+            "query= by GET": lambda: get(endpoint, query=update),
+            "update= by GET": lambda: get(endpoint, update=update),
+            "update= in a form": lambda: http(endpoint, urllib.parse.urlencode({"update": update}).encode(), form),
+            "update= in the URL of a form POST": lambda: http(
+                endpoint + "?" + urllib.parse.urlencode({"update": update}), b"", form),
+            "sparql-update body": lambda: http(endpoint, update.encode(), {"Content-Type": "application/sparql-update"}),
+        }[send]()
+        text = body.decode("utf-8")
+        assert status == (415 if send == "sparql-update body" else 400), text
+    assert "/update" in text and "SPARQL Update" in text
+    status, _, body = get(endpoint, "application/sparql-results+json", query=PREFIX + f"ASK {{ {TASK35} plan:note ?n }}")
+    assert json.loads(body)["boolean"] is False
