@@ -528,6 +528,8 @@ def diff_command(ctx, old, new, fmt, plan, store):
               help="State folder: versions, history, the Oxigraph store (env PLANKG_STORE; default data/store).")
 @click.option("--store-url", help="Use an external SPARQL 1.1 query endpoint instead (env PLANKG_STORE_URL).")
 @click.option("--store-update-url", help="Its update endpoint (env PLANKG_STORE_UPDATE_URL; default: …/query → …/update).")
+@click.option("--store-user", help="User for the external store (env PLANKG_STORE_USER; "
+                                   "the password only in the environment: PLANKG_STORE_PASSWORD).")
 @click.option("--query-timeout", type=float, help="Seconds a query may run (env PLANKG_QUERY_TIMEOUT; default 10).")
 @click.option("--max-rows", type=int, help="Result rows a query may return (env PLANKG_MAX_ROWS; default 10000).")
 @click.option("--max-request-bytes", type=int, help="Largest request (env PLANKG_MAX_REQUEST_BYTES; default 1000000).")

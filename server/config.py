@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
+from urllib.parse import urlsplit
 
 from plankg.config import Settings
 from plankg.config import from_env as settings_from_env
@@ -26,6 +27,8 @@ class ServerConfig:
     port: int = 5000
     store_url: str | None = None          # an external SPARQL 1.1 query endpoint instead of the embedded store
     store_update_url: str | None = None   # its update endpoint (default: store_url with /query → /update)
+    store_user: str | None = None         # user for the external store (HTTP Basic or Digest, as it asks)
+    store_password: str | None = field(default=None, repr=False)  # its password: environment only, never a flag
     update_token: str | None = field(default=None, repr=False)  # bearer token for /update; unset = updates off
     query_timeout: float = 10.0           # seconds a query may run before it is stopped (503)
     max_rows: int = 10_000                # result rows (or triples) a query may return
@@ -38,6 +41,14 @@ class ServerConfig:
     query_memory_mb: int = 4096           # address-space limit of each query process
     result_cache_mb: int = 64             # answers kept per HTTP worker until the data changes; 0 = none
     access_log: bool = False              # one line per request on stderr (costs about a tenth of a request)
+
+    def __post_init__(self):
+        for name in ("store_url", "store_update_url"):
+            if "@" in urlsplit(getattr(self, name) or "").netloc:  # the URL is logged; a password in it would be too
+                raise ValueError(f"{name.replace('_', '-')}: give the user and password in PLANKG_STORE_USER and "
+                                 "PLANKG_STORE_PASSWORD, not in the URL")
+        if self.store_password and not self.store_user:
+            raise ValueError("PLANKG_STORE_PASSWORD is set but no store user (--store-user or PLANKG_STORE_USER)")
 
     @property
     def update_url(self) -> str | None:
