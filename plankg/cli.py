@@ -530,6 +530,9 @@ def diff_command(ctx, old, new, fmt, plan, store):
 @click.option("--store-update-url", help="Its update endpoint (env PLANKG_STORE_UPDATE_URL; default: …/query → …/update).")
 @click.option("--store-user", help="User for the external store (env PLANKG_STORE_USER; "
                                    "the password only in the environment: PLANKG_STORE_PASSWORD).")
+@click.option("--store-mirror/--no-store-mirror", default=None,
+              help="Write the external store from the state folder (env PLANKG_STORE_MIRROR; default on; "
+                   "off for read-only front ends of a store another plankg writes).")
 @click.option("--query-timeout", type=float, help="Seconds a query may run (env PLANKG_QUERY_TIMEOUT; default 10).")
 @click.option("--max-rows", type=int, help="Result rows a query may return (env PLANKG_MAX_ROWS; default 10000).")
 @click.option("--max-request-bytes", type=int, help="Largest request (env PLANKG_MAX_REQUEST_BYTES; default 1000000).")

@@ -29,6 +29,7 @@ class ServerConfig:
     store_update_url: str | None = None   # its update endpoint (default: store_url with /query → /update)
     store_user: str | None = None         # user for the external store (HTTP Basic or Digest, as it asks)
     store_password: str | None = field(default=None, repr=False)  # its password: environment only, never a flag
+    store_mirror: bool = True             # write the store from the state folder; off on read-only front ends
     update_token: str | None = field(default=None, repr=False)  # bearer token for /update; unset = updates off
     query_timeout: float = 10.0           # seconds a query may run before it is stopped (503)
     max_rows: int = 10_000                # result rows (or triples) a query may return

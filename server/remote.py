@@ -60,15 +60,9 @@ def inline_values(sparql: str, bindings: dict) -> str:
             seen_where = True
         elif kind == "open" and value == "{" and form and (seen_where or form in ("SELECT", "ASK")):
             names = " ".join("?" + k for k in bindings)
-            terms = " ".join(term(v) for v in bindings.values())
+            terms = " ".join(str(to_ox(v)) for v in bindings.values())
             return f"{sparql[:m.end()]}\n  VALUES ({names}) {{ ({terms}) }}\n {sparql[m.end():]}"
     raise ValueError("no WHERE group to bind parameters in")
-
-
-def term(value) -> str:
-    """A term in SPARQL syntax; a plain string with its datatype written out (see :func:`typed_strings`)."""
-    text = str(to_ox(value))
-    return text + XSD_STRING if text.endswith('"') else text
 
 
 def typed_strings(sparql: str) -> str:
@@ -217,7 +211,11 @@ class RemoteEngine(Engine):
                   timeout, what="the update")
 
     def mirror(self, snapshot) -> list[str]:
-        """Make the external store hold the snapshot's graphs; return the graphs written or dropped."""
+        """Make the external store hold the snapshot's graphs; return the graphs written or dropped.
+
+        Nothing on a read-only front end (``store_mirror`` off), whose state folder may lag the writer's."""
         from .mirror import mirror
 
+        if not self.config.store_mirror:
+            return []
         return mirror(self, snapshot)

@@ -73,6 +73,8 @@ def test_restart_pushes_nothing_and_repairs_what_the_store_lost(external_store, 
                           f"INSERT DATA {{ GRAPH <{STALE}> {{ <{STALE}> "
                           '<https://w3id.org/plankg/ontology#contentDigest> "old" } }')
     assert external_store.count(TASKS) == 0
+    serve(settings, store, logs[2], external_store, store_mirror="0").stop()  # a read-only front end writes nothing
+    assert pushed(logs[2]) == 0 and external_store.count(TASKS) == 0
     server = serve(settings, store, logs[2], external_store)
     try:
         assert pushed(logs[2]) == 4  # the plan's three graphs again, the stray registry dropped
