@@ -151,7 +151,7 @@ class RemoteEngine(Engine):
             raise Refused(f"the external store refused {what}: {message}", status) from None
         except (TimeoutError, OSError, ValueError) as e:
             if isinstance(e, TimeoutError) or "timed out" in str(e):
-                raise Refused(f"the query was stopped after the time limit of {timeout:g} s", 503) from None
+                raise Refused(f"{what} was stopped after the time limit of {timeout:g} s", 503) from None
             if isinstance(e, ValueError):  # urllib: a challenge in a scheme it cannot answer
                 raise Refused(f"the external store asks for an authentication plankg cannot give ({e})", 502) from None
             raise Refused(f"the external store cannot be reached ({e})", 502) from None

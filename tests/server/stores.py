@@ -20,13 +20,16 @@ OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 
 
 class ExternalStore:
+    query_timeout = 3  # PLANKG_QUERY_TIMEOUT for plankg in front of it
+
     def __init__(self, name: str, query_url: str, update_url: str, stop, user=None, password=None, process=None):
         self.name, self.query_url, self.update_url, self.stop = name, query_url, update_url, stop
         self.user, self.password, self.process = user, password, process
 
     def plankg_options(self) -> dict:
         """What `plankg serve` is given (as PLANKG_* variables) to use this store."""
-        options = {"store_url": self.query_url, "store_update_url": self.update_url}
+        options = {"store_url": self.query_url, "store_update_url": self.update_url,
+                   "query_timeout": self.query_timeout}
         if self.user:
             options.update(store_user=self.user, store_password=self.password)
         return options
@@ -59,4 +62,6 @@ def start_store(name: str, root: Path) -> ExternalStore:
         return ExternalStore(name, server.url + "/query", server.url + "/update", server.stop, process=server)
     virtuoso.require()
     v = virtuoso.Virtuoso(root)
-    return ExternalStore(name, v.query_url, v.update_url, v.stop, virtuoso.USER, v.password, process=v)
+    store = ExternalStore(name, v.query_url, v.update_url, v.stop, virtuoso.USER, v.password, process=v)
+    store.query_timeout = 10  # a canned question (30 ms) once took over 3 s on this busy 2-core machine
+    return store
