@@ -66,7 +66,8 @@ class Server:
         for entry in os.listdir("/proc"):
             if entry.isdigit():
                 try:
-                    if os.getsid(int(entry)) == self.proc.pid:
+                    state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                    if os.getsid(int(entry)) == self.proc.pid and state not in ("Z", "X"):  # not zombies
                         alive.append(int(entry))
                 except OSError:
                     pass
@@ -100,10 +101,13 @@ def plankg_env(settings, store: Path, **extra) -> dict:
     return env
 
 
+READY = "/sparql?query=ASK%7B%7D"  # ready when a query runs: the query processes are up, not only gunicorn
+
+
 def start_plankg(settings, store: Path, log: Path, **extra) -> Server:
     port = free_port()
     return Server([str(BIN / "plankg"), "serve", "--port", str(port)], port, plankg_env(settings, store, **extra),
-                  "/sparql", log)
+                  READY, log)
 
 
 def plankg(settings, store: Path, *args: str, **popen) -> subprocess.Popen:
