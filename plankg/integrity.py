@@ -2,7 +2,7 @@
 
 Three things must agree for every plan: the history (versions 1…N, each revising the one before),
 the version files (each ``vN.ttl`` present, its text hashing to the ``digest`` the history
-recorded for it), and the Oxigraph index (its copy of the plan's graph serialises to the current
+recorded for it, and no file of a version the history does not list), and the Oxigraph index (its copy of the plan's graph serialises to the current
 version's text, and its copy of the history names the same current version). The snapshot the
 server reads (named after ``HEAD``) must hold the same as the index. The index is opened
 read-only, under the writers' lock, and never brought up to date here: a lagging index is a
@@ -52,6 +52,10 @@ def problems(settings, root: Path, *, snapshot: bool = True) -> list[str]:
                     found.append(f"{plan} v{v.number}: {v.path.name} is missing")
                 elif digest(v.path.read_text(encoding="utf-8")) != v.digest:
                     found.append(f"{plan} v{v.number}: {v.path.name} does not match the digest in the history")
+            listed = {"IRI", "history.ttl"} | {n for v in versions for n in (v.path.name, f"v{v.number}.report.ttl")}
+            extra = sorted(p.name for p in repo.plan_dir(plan).iterdir() if p.name not in listed)
+            if extra:
+                found.append(f"{plan}: files that belong to no version: {', '.join(extra)}")
             current[plan] = versions[-1].digest
         stores = [("index", root / "oxigraph")]
         if snapshot:
