@@ -45,7 +45,8 @@ def select(url: str, query: str, timeout: float = 30, session=None) -> list[dict
     """Rows of a SELECT; a comment makes each text distinct, so no answer comes from the result cache."""
     r = (session or requests).get(url + "/sparql", params={"query": f"{query}\n# {next(_distinct)}"},
                                   headers={"Accept": JSON}, timeout=timeout)
-    r.raise_for_status()
+    if r.status_code != 200:
+        raise LookupError(f"{r.status_code}: {r.text.strip()[:200]}")
     return [{k: v["value"] for k, v in b.items()} for b in r.json()["results"]["bindings"]]
 
 
