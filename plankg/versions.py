@@ -10,9 +10,11 @@ Layout (default ``data/store/``, set with ``--store`` or ``PLANKG_STORE``)::
 The files are the record; the Oxigraph store is an index of the current versions that can always
 be rebuilt from them. Accepting a version writes its new ``vN.ttl`` (a new name, so nothing
 existing changes), then replaces ``history.ttl`` by an atomic rename: that rename is the commit.
-A crash before it leaves an unreferenced file and the old history; a crash after it leaves an
-index that :meth:`Repository.sync` brings up to date on the next open. Nothing accepted is lost,
-and a rejected amendment writes nothing at all.
+A crash before it leaves an unreferenced file and the old history (:meth:`Repository.tidy`
+removes it at the next start); a crash after it leaves an index that :meth:`Repository.sync`
+brings up to date on the next open, moving ``HEAD`` so that readers get a new snapshot. Nothing
+accepted is lost, and a rejected amendment writes nothing at all (``tests/server/test_soak.py``
+kills writers at random moments to check it).
 """
 from __future__ import annotations
 
