@@ -104,15 +104,10 @@ class Readers:
         return max(self.latencies, default=0.0)
 
 
-def fingerprint(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
-    """SHA-256 of every file under ``root`` (relative path → digest), leaving out the top-level
-    folders named in ``skip``."""
-    out = {}
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if p.is_file() and rel.parts[0] not in skip:
-            out[str(rel)] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
+def fingerprint(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``root`` (relative path → digest)."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def percentile(values: list[float], q: float) -> float:
