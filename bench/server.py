@@ -29,13 +29,13 @@ import pyoxigraph as ox
 from plankg.config import from_env
 from plankg.server.config import ServerConfig
 from plankg.server.run import prepare
-from tests.server.conftest import Server, free_port, plankg_env
+from .serving import BIN, Server, free_port, plankg_env
 
 from .__main__ import RESULTS
 
 QUERY = ("PREFIX plan: <https://w3id.org/plankg/ontology#> "
          "SELECT ?task ?number WHERE { ?task plan:number ?number } ORDER BY ?number LIMIT 10")
-BIN = Path(sys.executable).parent
+
 
 
 def tree(pid: int) -> list[int]:

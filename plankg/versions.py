@@ -10,9 +10,11 @@ Layout (default ``data/store/``, set with ``--store`` or ``PLANKG_STORE``)::
 The files are the record; the Oxigraph store is an index of the current versions that can always
 be rebuilt from them. Accepting a version writes its new ``vN.ttl`` (a new name, so nothing
 existing changes), then replaces ``history.ttl`` by an atomic rename: that rename is the commit.
-A crash before it leaves an unreferenced file and the old history; a crash after it leaves an
-index that :meth:`Repository.sync` brings up to date on the next open. Nothing accepted is lost,
-and a rejected amendment writes nothing at all.
+A crash before it leaves an unreferenced file and the old history (:meth:`Repository.tidy`
+removes it at the next start); a crash after it leaves an index that :meth:`Repository.sync`
+brings up to date on the next open, moving ``HEAD`` so that readers get a new snapshot. Nothing
+accepted is lost, and a rejected amendment writes nothing at all (``tests/server/test_soak.py``
+kills writers at random moments to check it).
 """
 from __future__ import annotations
 
@@ -269,6 +271,8 @@ class Repository:
         atomic_write(path, text)
         if report is not None:
             atomic_write(path.with_suffix(".report.ttl"), report.to_turtle())
+        else:  # a report a killed writer left for an uncommitted vN is not this version's
+            path.with_suffix(".report.ttl").unlink(missing_ok=True)
         hook("version-written")
         now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
         version = URIRef(f"{plan}/version/{number}")
@@ -303,11 +307,43 @@ class Repository:
             h.add((activity, PROV.used, URIRef(previous.iri)))
         atomic_write(self.history_path(plan), serialize.turtle(h))  # the commit point
         hook("history-written")
-        atomic_write(self.root / HEAD, f"{plan} {number} {now}\n")
+        self._touch_head(f"{plan} {number} {now}")
         if self._store is not None:
             self._index(plan, graph, h)
         hook("indexed")
         return self.history(plan)[-1]
+
+    def _touch_head(self, what: str) -> None:
+        """Say that what readers should see has changed: snapshots are named after HEAD."""
+        atomic_write(self.root / HEAD, f"{what}\n")
+
+    def tidy(self) -> list[Path]:
+        """Remove what a writer killed part-way leaves behind; return the files removed.
+
+        That is a version file (and its report) written but never committed — the history does
+        not list it — and the temporary files of :func:`atomic_write`. Neither is ever read (the
+        next commit would overwrite the version file), but a steward looking at the folder should
+        not find a version that does not exist. Call it with the write lock held. Only a plan
+        whose newest version file is at least as new as its history is read, so it costs a
+        directory listing per plan."""
+        removed = []
+        for folder in sorted(p for p in (self.root / "plans").glob("*") if p.is_dir()):
+            removed += [t for t in folder.glob(".*.*") if t.is_file()]  # atomic_write's temporary files
+            history = folder / "history.ttl"
+            numbers = [int(p.stem[1:]) for p in folder.glob("v*.ttl") if p.stem[1:].isdigit()]
+            if not numbers:
+                continue
+            newest = folder / f"v{max(numbers)}.ttl"
+            if history.is_file() and newest.stat().st_mtime_ns < history.stat().st_mtime_ns:
+                continue  # written before the last commit: it is listed
+            iri = (folder / IRI_FILE).read_text(encoding="utf-8").strip() if (folder / IRI_FILE).is_file() else None
+            listed = {v.number for v in self.history(iri)} if iri and history.is_file() else set()
+            for n in sorted(numbers):
+                if n not in listed:
+                    removed += [p for p in (folder / f"v{n}.ttl", folder / f"v{n}.report.ttl") if p.is_file()]
+        for path in removed:
+            path.unlink(missing_ok=True)
+        return removed
 
     # -- the index -----------------------------------------------------------
 
@@ -362,6 +398,8 @@ class Repository:
             self._index(plan, read_turtle(current.path), self.history_graph(plan))
             changed.append(plan)
         store.flush()
+        if changed:  # the index moved past every published snapshot (a writer was killed after its commit)
+            self._touch_head(f"synced {datetime.now(timezone.utc).isoformat()} {len(changed)} graphs")
         return changed
 
     def _sync_registries(self, store: Store, ref_digest: str, held: dict, stamps: dict) -> list[str]:

@@ -68,6 +68,7 @@ class QueryPool:
         self.lock = threading.Lock()
         self.pid = os.getpid()
         self.closed = False
+        self.children: set[Child] = set()  # idle or busy: close() stops them all
 
     def warm(self) -> None:
         """Start the children now, in the background (the first queries then pay nothing)."""
@@ -83,10 +84,16 @@ class QueryPool:
 
     def _spawn(self) -> None:
         try:
-            self.idle.put(Child(self.memory_mb))
+            self.idle.put(self._start())
         except OSError:
             with self.lock:
                 self.count -= 1
+
+    def _start(self) -> Child:
+        child = Child(self.memory_mb)
+        with self.lock:
+            self.children.add(child)
+        return child
 
     def _acquire(self, wait: float) -> Child:
         try:
@@ -98,7 +105,7 @@ class QueryPool:
             if grow:
                 self.count += 1
         if grow:
-            return Child(self.memory_mb)
+            return self._start()
         try:
             return self.idle.get(timeout=wait)
         except queue.Empty:
@@ -108,6 +115,7 @@ class QueryPool:
         child.kill()
         with self.lock:
             self.count -= 1
+            self.children.discard(child)
         self._spawn_async()
 
     def run(self, job: dict, timeout: float):
@@ -127,10 +135,12 @@ class QueryPool:
         return reply
 
     def close(self) -> None:
+        """Stop every child, busy ones too: called as the HTTP worker exits (``server/run.py``), so
+        a stopping server leaves no query process behind, whichever thread started it (the
+        kernel's parent-death signal, set by each child, follows that thread, not the worker)."""
         self.closed = True
-        while True:
-            try:
-                self.idle.get_nowait().kill()
-            except queue.Empty:
-                return
+        with self.lock:
+            children, self.children = list(self.children), set()
+        for child in children:
+            child.kill()
 

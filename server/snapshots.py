@@ -58,7 +58,7 @@ class Snapshots:
         path = self.folder / self.name_for(self._head())
         if not path.is_dir():
             try:
-                self.publish()
+                path = self.publish()  # its name may differ: opening the store can bring HEAD forward
             except OSError:
                 if self._path is not None:  # the store is busy (a writer holds it): keep the last one
                     return self._path
@@ -84,15 +84,18 @@ class Snapshots:
                 return self.publish(repo, locked=True, reports=reports)
         from plankg.versions import Repository
 
-        path = self.folder / self.name_for(self._head())
-        if path.is_dir():
-            return path
         own = repo is None
         repo = repo or Repository.open(self.settings, self.root, initialise=False)
         try:
+            # Open (and so sync) the index before naming the snapshot: when a writer was killed
+            # between its commit and its index update, the sync catches up and moves HEAD, and a
+            # snapshot named after the old HEAD would serve the version before the commit.
+            store = repo.store
+            path = self.folder / self.name_for(self._head())
+            if path.is_dir():
+                return path
             if reports:
                 self.write_reports(repo)
-            store = repo.store
             store.flush()
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix=".new-", dir=self.folder))
@@ -106,6 +109,8 @@ class Snapshots:
         return path
 
     def _prune(self, keep: Path) -> None:
+        for partial in self.folder.glob(".new-*"):  # a checkpoint a killed writer did not finish
+            shutil.rmtree(partial, ignore_errors=True)
         snaps = sorted((p for p in self.folder.iterdir() if p.is_dir() and p.name != "reports"),
                        key=lambda p: p.stat().st_mtime, reverse=True)
         for old in snaps[KEEP:]:

@@ -6,22 +6,16 @@ so a test run does not wait for the full rules; ``tests/test_validate*`` cover t
 """
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
+from bench.serving import Server, free_port, plankg_env, start_plankg  # noqa: F401 (for the tests)
 from plankg.server.config import ServerConfig
 from plankg.validate import validate
-from tests.conftest import DATA, PLAN_IRI
+from tests.conftest import PLAN_IRI
 
 TASK35 = f"{PLAN_IRI}/task/35"
 TOKEN = "test-token-123"
@@ -42,12 +36,6 @@ def quick_validate(data: Graph, shapes=None, focus_nodes=None):
     return validate(data, shapes=Graph().parse(data=SHAPES, format="turtle"), focus_nodes=focus_nodes)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def state(tmp_path_factory, settings, built) -> Path:
     """A state folder as the first `plankg serve` leaves it: version 1, its index, a snapshot, a report."""
@@ -65,52 +53,6 @@ def state_copy(state, tmp_path) -> Path:
     dest = tmp_path / "store"
     shutil.copytree(state, dest, symlinks=True)
     return dest
-
-
-class Server:
-    """A process serving HTTP on 127.0.0.1:port, stopped with SIGTERM (then SIGKILL)."""
-
-    def __init__(self, args: list[str], port: int, env: dict, ready_path: str, log: Path):
-        self.port, self.url = port, f"http://127.0.0.1:{port}"
-        self.log = log
-        with open(log, "wb") as out:
-            self.proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{args[0]} exited: {log.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url + ready_path, timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"{args} did not start: {log.read_text(errors='replace')[-2000:]}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-
-
-def plankg_env(settings, store: Path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANKG_")}
-    env.update(PLANKG_DATA_DIR=str(DATA), PLANKG_BUILD_DIR=str(settings.build_dir), PLANKG_STORE=str(store),
-               PLANKG_WORKERS="2", PLANKG_QUERY_PROCESSES="2", PLANKG_QUERY_TIMEOUT="3")
-    env.update({f"PLANKG_{k.upper()}": str(v) for k, v in extra.items()})
-    return env
-
-
-def start_plankg(settings, store: Path, log: Path, **extra) -> Server:
-    port = free_port()
-    plankg = str(Path(sys.executable).with_name("plankg"))
-    return Server([plankg, "serve", "--port", str(port)], port, plankg_env(settings, store, **extra),
-                  "/sparql", log)
 
 
 @pytest.fixture(scope="session")

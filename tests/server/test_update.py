@@ -98,7 +98,8 @@ def test_update_survives_a_restart(app_for, state_copy, settings, tmp_path, monk
     server = start_plankg(settings, state_copy, tmp_path / "server.log")
     try:
         status, _, body = get(server.url + "/sparql", "application/sparql-results+json", query=COMMENT)
-        assert status == 200 and json.loads(body)["results"]["bindings"][0]["c"]["value"] == "已核对"
+        assert status == 200, body
+        assert json.loads(body)["results"]["bindings"][0]["c"]["value"] == "已核对"
     finally:
         server.stop()
 
