@@ -87,7 +87,8 @@ def update():
         repo = Repository.open(config.settings, snapshots.root, initialise=False)
         try:
             plan = choose_plan(repo.plans(), text)
-            outcome = amend.amend(repo, plan, amend.SparqlUpdate(text), agent=agent, message=message)
+            outcome = amend.amend(repo, plan, amend.SparqlUpdate(text), agent=agent, message=message,
+                                  accept=request.values.getlist("accept"), reason=request.values.get("reason"))
             if outcome.accepted:
                 repo.index(plan, outcome.candidate)
                 snapshots.write_reports(repo, given={plan: outcome.report})
