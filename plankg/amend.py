@@ -195,10 +195,21 @@ def candidate(repo: Repository, plan: str, change, current: Graph | None = None)
     return result
 
 
-def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hooks=None) -> Outcome:
-    """Build the candidate, check it, and store it as a new version only if it conforms."""
+def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hooks=None,
+          accept=(), reason: str | None = None) -> Outcome:
+    """Build the candidate, check it, and store it as a new version only if it conforms.
+
+    Args:
+        accept: keys (RULE@FOCUS, as the report prints them) of results needing acknowledgement
+            that the steward accepts; each must name such a result of this candidate.
+        reason: why; kept with each acknowledgement in the version's PROV record.
+    Acknowledgements of earlier versions still hold while the result keeps its value.
+    """
     from .validate import stored_report, validate_change
 
+    accept = [a.strip() for a in accept if a and a.strip()]
+    if accept and not (reason or "").strip():
+        raise AmendmentError("an acknowledgement needs a reason (--reason TEXT / reason=)")
     repo.current(plan)  # a clear error for an unknown plan, before any work
     old = repo.version_graph(plan)
     new = candidate(repo, plan, change, old)
@@ -208,8 +219,30 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
     kept = repo.report_text(plan)
     # only what the change touches is re-checked, against the report kept with the current version
     report = validate_change(old, new, data, stored_report(kept) if kept else None)
+    acknowledged = _acknowledge(report, accept, repo.acknowledgements(plan))
     if not report.conforms:
         return Outcome(plan, False, report, new)
     used = change.text if isinstance(change, SparqlUpdate) else change.path.name
-    version = repo.commit(plan, new, agent=agent, message=message, used=used, report=report, hooks=hooks)
+    version = repo.commit(plan, new, agent=agent, message=message, used=used, report=report, hooks=hooks,
+                         acknowledged=[(r, reason) for r in acknowledged])
     return Outcome(plan, True, report, new, version)
+
+
+def _acknowledge(report, keys: list[str], earlier: dict) -> list:
+    """Mark the results named by ``keys`` acknowledged (and those acknowledged in earlier versions);
+    refuse a key that names none of them. Returns the results newly acknowledged."""
+    needing = {r.key: r for r in report.needing_acknowledgement}
+    accepted = dict(earlier)
+    others = {r.key for r in report.results if r.severity != "NeedsAcknowledgement"}
+    out = []
+    for key in keys:
+        if key not in needing:
+            why = ("it is a violation or warning, which cannot be acknowledged" if key in others else
+                   "no result needing acknowledgement has this key")
+            shown = ", ".join(sorted(needing)) or "none"
+            raise AmendmentError(f"--accept {key}: {why} (results needing acknowledgement: {shown})")
+        r = needing[key]
+        accepted[key] = None if r.value is None else str(r.value)
+        out.append(r)
+    report.acknowledge(accepted)
+    return out

@@ -407,22 +407,28 @@ plan_option = click.option("--plan", help="Plan IRI (default: the only plan in t
 @click.argument("change", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-m", "--message", required=True, help="Why the plan changes (kept in the history).")
 @click.option("--agent", help="Who makes the change (default: your login name).")
+@click.option("--accept", "accepted", multiple=True, metavar="RULE@FOCUS",
+              help="Acknowledge a result needing acknowledgement (as the report prints it); repeatable.")
+@click.option("--reason", help="Why the acknowledged results are right (kept in the history).")
 @plan_option
 @store_option
 @click.pass_context
-def amend(ctx, change, message, agent, plan, store):
+def amend(ctx, change, message, agent, accepted, reason, plan, store):
     """Check a change to a plan and accept it as a new version, or reject it.
 
     CHANGE is a revised text of the whole plan (.txt) or a SPARQL Update (.ru). The candidate is
     built, reasoned and validated; with rule violations it is rejected: the report is printed,
     the exit code is 1, and no stored file changes. Otherwise it is stored as the next version
     and recorded in the PROV-O history (exit 0). Exit 2: the change cannot be read or applied.
+    A result that needs acknowledgement (an unusual but possible figure) rejects the change too,
+    unless it is accepted with --accept RULE@FOCUS (the key the report prints) and --reason.
 
     Example:
 
     \b
         plankg amend revised-plan.txt -m "任务96增加责任单位"
         plankg amend add-unit.ru -m "add 区政务服务办 to task 96"
+        plankg amend revised.txt -m "task 4" --accept GrowthRateUsual@task/4/target/1 --reason "按区委决定"
     """
     from . import amend as amending
     from .versions import close, default_agent, write_lock
@@ -442,7 +448,8 @@ def amend(ctx, change, message, agent, plan, store):
                 if not change.is_file():
                     raise amending.AmendmentError(f"{change}: no such file")
                 proposal = amending.RevisedText(change)
-            outcome = amending.amend(repo, plan, proposal, agent=agent or default_agent(), message=message)
+            outcome = amending.amend(repo, plan, proposal, agent=agent or default_agent(), message=message,
+                                     accept=accepted, reason=reason)
             if outcome.accepted:
                 repo.index(plan, outcome.candidate)  # so a server's next snapshot need not re-read it
         except (amending.AmendmentError, OSError, UnicodeDecodeError) as e:
@@ -456,6 +463,8 @@ def amend(ctx, change, message, agent, plan, store):
         ctx.exit(1)
     v = outcome.version
     click.echo(f"accepted: {plan} version {v.number} ({v.digest[:19]}…)")
+    for key, _, why in v.acknowledged:
+        click.echo(f"  acknowledged {key}: {why}")
 
 
 @cli.command()
@@ -463,7 +472,7 @@ def amend(ctx, change, message, agent, plan, store):
 @store_option
 @click.pass_context
 def history(ctx, plan, store):
-    """List the versions of a plan: number, time, agent, message.
+    """List the versions of a plan: number, time, agent, message, and the results acknowledged.
 
     Example:
 
@@ -474,6 +483,8 @@ def history(ctx, plan, store):
     plan = _plan_option(repo, plan)
     for v in repo.history(plan):
         click.echo(f"v{v.number}  {v.time}  {v.agent}  {v.message}")
+        for key, value, why in v.acknowledged:
+            click.echo(f"    acknowledged {key}" + (f" (value {value})" if value is not None else "") + f": {why}")
 
 
 @cli.command("diff")

@@ -113,9 +113,12 @@ def build_graph(plan: PlanText, meta: PlanMeta, registry: Registry, base: str, a
     _plan_node(g, iris, plan, meta)
     if plan.lead_rule_text:
         g.add((iris.plan, PLAN.leadRule, _lit(plan.lead_rule_text, lang="zh")))
-    for s in plan.sections:
+    g.add((iris.plan, PLAN.layout, _lit(plan.layout)))
+    # plan:sequence: the place in document order, so the checks can compare it with the numbers
+    for k, s in enumerate(plan.sections, start=1):
         node = iris.section(s.number)
         g.add((node, RDF.type, PLAN.Section))
+        g.add((node, PLAN.sequence, _int(k)))
         g.add((node, PLAN.inPlan, iris.plan))
         g.add((node, PLAN.number, _int(s.number)))
         g.add((node, PLAN.numeral, _lit(s.numeral)))
@@ -126,9 +129,10 @@ def build_graph(plan: PlanText, meta: PlanMeta, registry: Registry, base: str, a
         if s.stray_character:
             g.add((node, PLAN.suspectedStrayCharacter, _lit(s.stray_character)))
         _located(g, node, s.line, s.start, s.end)
-    for sub in plan.subsections:
+    for k, sub in enumerate(plan.subsections, start=1):
         node = iris.section(sub.section, sub.number)
         g.add((node, RDF.type, PLAN.Subsection))
+        g.add((node, PLAN.sequence, _int(k)))
         g.add((node, PLAN.inPlan, iris.plan))
         g.add((node, PLAN.section, iris.section(sub.section)))
         g.add((node, PLAN.number, _int(sub.number)))
@@ -142,9 +146,10 @@ def build_graph(plan: PlanText, meta: PlanMeta, registry: Registry, base: str, a
             g.add((node, RDFS.label, _lit(sub.heading, lang="zh")))
         g.add((node, RDFS.label, _lit(f"Sub-section {sub.section}.{sub.number}", lang="en")))
         _located(g, node, sub.line, sub.start, sub.end)
-    for task in plan.tasks:
+    for k, task in enumerate(plan.tasks, start=1):
         node = iris.task(task)
         _task(g, iris, node, task, meta, registry)
+        g.add((node, PLAN.sequence, _int(k)))
         if add_targets is not None:
             add_targets(g, node, task, meta)
     return g
@@ -197,6 +202,7 @@ def _task(g: Graph, iris: Iris, node: URIRef, task: Task, meta: PlanMeta, regist
     shown, key = (task.id, ".".join((*task.scope, str(task.number)))) if task.scope else (task.number, task.number)
     if task.scope:
         g.add((node, PLAN.taskId, _lit(task.id)))
+        g.add((node, PLAN.numberingScope, _lit(".".join(task.scope))))
     short = task.text if len(task.text) <= 30 else task.text[:30] + "…"
     g.add((node, RDFS.label, _lit(f"任务{shown}：{short}", lang="zh")))
     g.add((node, RDFS.label, _lit(f"Task {key}", lang="en")))

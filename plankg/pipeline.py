@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from . import reason, resources, serialize, target_graph, targets
+from . import preamble, reason, resources, serialize, target_graph, targets
 from .config import DEFAULT_BASE, Settings
 from .graph import Iris, PlanMeta, build_graph
 from .registry import Registry, rebase
@@ -99,31 +99,9 @@ def build(source: Path, settings: Settings, meta: PlanMeta | None = None,
     registry = registry or load_registry(settings, meta.division_code)
     hook, coverage = _target_hook(settings.base)
     g = build_graph(plan, meta, registry, settings.base, add_targets=hook)
-    _headline_targets(g, plan, meta, settings.base, coverage)
+    preamble.add(g, plan, meta, settings.base, coverage)
     _describe_unknown_district(g, meta, settings)
     return Build(plan, meta, Iris(settings.base, meta.division_code, meta.year), g, coverage)
-
-
-# a preamble line stating the plan's headline targets says so: 主要预期目标是：…, 主要目标为…
-HEADLINE = re.compile(r"(?:预期|主要)目标(?:是|为|如下)?[:：]?")
-
-
-def _headline_targets(g: Graph, plan: PlanText, meta: PlanMeta, base: str, coverage) -> None:
-    """Targets a plan states for the whole district before its first section (主要预期目标是：…)."""
-    plan_iri, k = Iris(base, meta.division_code, meta.year).plan, 1
-    for number, line in enumerate(plan.text.splitlines()[:plan.preamble_lines], start=1):
-        cue = HEADLINE.search(line)
-        if not cue or cue.end() == len(line.rstrip()):  # a heading such as 一、主要预期目标 sets none
-            continue
-        extraction = targets.extract(line, meta.year)
-        if not extraction.targets:
-            continue
-        coverage.add(extraction)
-        nodes = target_graph.add_targets(g, plan_iri, extraction, meta.year, base=base,
-                                         link=PLAN.headlineTarget, first=k)
-        for node in nodes:
-            g.add((node, PLAN.sourceLine, Literal(number, datatype=XSD.integer)))
-        k += len(nodes)
 
 
 def _describe_unknown_district(g: Graph, meta: PlanMeta, settings: Settings) -> None:

@@ -13,7 +13,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyshacl
@@ -26,7 +26,11 @@ from rdflib.term import Node
 from . import resources
 from .vocab import PLAN, RDF, SH, SKOS
 
-SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+# plan:NeedsAcknowledgement (a SHACL severity of our own, ontology/plankg.ttl): an unusual but
+# possible figure. It blocks like a Violation unless the steward acknowledges that very result.
+SEVERITY = {SH.Violation: "Violation", PLAN.NeedsAcknowledgement: "NeedsAcknowledgement",
+            SH.Warning: "Warning", SH.Info: "Info"}
+BLOCKING = ("Violation", "NeedsAcknowledgement")
 _MENTIONS = (PLAN.leadMention, PLAN.responsibleMention)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -56,22 +60,56 @@ class Result:
     line: int | None       # plan:sourceLine of the focus node, else of its task
     place: str             # "task 64", "section 二", "sub-section 三（一）", "unit 区发改委" …
     rule: str              # the shape's local name: Task-leadUnit, TaskNumberUnique …
+    plan: URIRef | None = None  # the plan the focus node belongs to (for the acknowledgement key)
+
+    @property
+    def key(self) -> str:
+        """RULE@FOCUS, the focus relative to its plan: what ``plankg amend --accept`` takes."""
+        focus = str(self.focus)
+        if self.plan is not None and focus.startswith(str(self.plan) + "/"):
+            focus = focus[len(str(self.plan)) + 1:]
+        return f"{self.rule}@{focus}"
 
 
 @dataclass
 class Report:
-    """What :func:`validate` found: ``conforms`` is true when there is no Violation."""
+    """What :func:`validate` found: ``conforms`` is true when nothing blocks (warnings allowed).
+
+    A result with the severity NeedsAcknowledgement blocks unless it is acknowledged: ``accepted``
+    holds the acknowledged results' keys (:attr:`Result.key`) with the value each was given for.
+    """
 
     graph: Graph           # the sh:ValidationReport, as pySHACL made it (messages tagged zh/en)
     results: list[Result]
+    accepted: dict = field(default_factory=dict)  # key → sh:value (as str) acknowledged
 
     @property
     def conforms(self) -> bool:
-        return not self.violations
+        return not self.blocking
+
+    @property
+    def blocking(self) -> list[Result]:
+        """Violations, and results needing an acknowledgement that have none."""
+        return [r for r in self.results if r.severity == "Violation"
+                or (r.severity == "NeedsAcknowledgement" and not self.is_acknowledged(r))]
+
+    def acknowledge(self, accepted: dict) -> None:
+        """Take these acknowledgements (key → value) into account, in ``conforms`` and the graph."""
+        self.accepted.update(accepted)
+        for report in self.graph.subjects(RDF.type, SH.ValidationReport):
+            self.graph.set((report, SH.conforms, Literal(self.conforms)))
+
+    def is_acknowledged(self, r: Result) -> bool:
+        value = None if r.value is None else str(r.value)
+        return r.key in self.accepted and self.accepted[r.key] == value
 
     @property
     def violations(self) -> list[Result]:
         return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def needing_acknowledgement(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "NeedsAcknowledgement"]
 
     @property
     def warnings(self) -> list[Result]:
@@ -95,8 +133,14 @@ class Report:
             shown = _show(r.value)
             if shown and shown not in message:
                 message += f": {shown}"
+            if r.severity == "NeedsAcknowledgement":
+                how = "acknowledged" if self.is_acknowledged(r) else "to accept it: --accept"
+                message += f" [{how} {r.key}]"
             lines.append(f"{where}  {r.severity}  {message}")
         counts = f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)"
+        if self.needing_acknowledgement:
+            open_ = sum(1 for r in self.needing_acknowledgement if not self.is_acknowledged(r))
+            counts += f", {len(self.needing_acknowledgement)} needing acknowledgement ({open_} not acknowledged)"
         lines.append(f"conforms: {counts}" if self.conforms else f"does not conform: {counts}")
         return "\n".join(lines) + "\n"
 
@@ -140,18 +184,22 @@ def _report(data: Graph, source: Graph, nodes: list, shapes: Graph) -> Report:
     results = [_result(out, node, data, shapes) for node in nodes]
     results.sort(key=lambda r: (_position(data, r), r.line or 0, list(SEVERITY.values()).index(r.severity),
                                 r.rule, str(r.focus)))
-    out.add((report, SH.conforms, Literal(not any(r.severity == "Violation" for r in results))))
+    out.add((report, SH.conforms, Literal(not any(r.severity in BLOCKING for r in results))))
     return Report(out, results)
 
 
 # -- Checking a change: only what it can affect ---------------------------------------------
 # A change to a plan that conformed (with its report kept) can alter only the results of the
 # nodes it touches and of the tasks they belong to: every rule reads a task, its mentions and
-# targets, and what those refer to. The exceptions compare a task with the other tasks (number
-# unique, no gaps); a change to numbering, lines or the set of tasks is checked in full.
+# targets, and what those refer to. The exceptions compare a node with its neighbours (numbers
+# unique and in sequence, declared counts): a change to the numbering, order or lines of tasks,
+# sections or sub-sections, or to the set of them, is checked in full. A headline target is
+# compared with the tasks' targets, so the plan's headline targets are always checked again.
 # tests/test_validate_change.py compares both ways on many changes.
 
-_GLOBAL = {PLAN.number, PLAN.sourceLine, PLAN.inPlan, PLAN.taskId}
+_GLOBAL = {PLAN.number, PLAN.sourceLine, PLAN.inPlan, PLAN.taskId, PLAN.sequence, PLAN.numberingScope,
+           PLAN.numeral, PLAN.section}
+_STRUCTURE = (PLAN.Task, PLAN.Section, PLAN.Subsection)
 
 
 def validate_change(old: Graph, new: Graph, data: Graph, previous: Graph | None) -> Report:
@@ -163,10 +211,10 @@ def validate_change(old: Graph, new: Graph, data: Graph, previous: Graph | None)
     """
     changed = set(new) ^ set(old)
 
-    def is_task(node) -> bool:
-        return (node, RDF.type, PLAN.Task) in new or (node, RDF.type, PLAN.Task) in old
+    def structural(node) -> bool:
+        return any((node, RDF.type, c) in g for g in (new, old) for c in _STRUCTURE)
 
-    if previous is None or any((p in _GLOBAL and is_task(s)) or (p == RDF.type and o == PLAN.Task)
+    if previous is None or any((p in _GLOBAL and structural(s)) or (p == RDF.type and o in _STRUCTURE)
                                for s, p, o in changed):
         return validate(data)
     subjects = {s for s, _, _ in changed}
@@ -181,6 +229,7 @@ def validate_change(old: Graph, new: Graph, data: Graph, previous: Graph | None)
             if isinstance(part, URIRef):
                 focus.add(part)
                 focus.update(new.objects(part, PLAN.refersTo))
+    focus.update(new.objects(None, PLAN.headlineTarget))
     present = {n for n in focus if (n, None, None) in new}
     shapes = shapes_graph()
     partial = validate(data, focus_nodes=sorted(present))
@@ -221,7 +270,19 @@ def _result(report: Graph, node, data: Graph, shapes: Graph) -> Result:
         line=int(line) if line is not None else None,
         place=_place(data, focus, task, number),
         rule=_rule(shapes, report.value(node, SH.sourceShape)),
+        plan=_plan_of(data, focus, task),
     )
+
+
+def _plan_of(data: Graph, focus, task) -> URIRef | None:
+    """The plan a node belongs to: its own plan:inPlan, its task's, or the plan holding it."""
+    for node in (focus, task):
+        if node is not None and (plan := data.value(node, PLAN.inPlan)) is not None:
+            return plan
+    for prop in (PLAN.headlineTarget, PLAN.declaredCount, PLAN.statedMetadata, PLAN.preamble):
+        if (plan := data.value(predicate=prop, object=focus)) is not None:
+            return plan
+    return focus if (focus, RDF.type, PLAN.Plan) in data else None
 
 
 def _rule(shapes: Graph, shape) -> str:
@@ -255,6 +316,11 @@ def _place(data: Graph, focus, task, number) -> str:
         return f"sub-section {data.value(section, PLAN.numeral)}（{data.value(focus, PLAN.numeral)}）"
     if (focus, RDF.type, PLAN.Section) in data:
         return f"section {data.value(focus, PLAN.numeral)}"
+    if any((focus, RDF.type, c) in data for c in (PLAN.DeclaredCount, PLAN.StatedMetadata, PLAN.Preamble)) \
+            or (None, PLAN.headlineTarget, focus) in data:
+        return "preamble"
+    if (focus, RDF.type, PLAN.Plan) in data:
+        return "plan"
     label = next((str(lb) for lb in data.objects(focus, SKOS.prefLabel) if getattr(lb, "language", "") == "zh"), None)
     return f"unit {label}" if label else str(focus)
 
@@ -323,7 +389,8 @@ def _prepared(text: str):
     cache = _parsed.__dict__.setdefault("queries", {})
     if text not in cache:
         cache[text] = query = prepareQuery(text)
-        _order(query.algebra, frozenset({Variable("this")}))
+        if "$this" in text:  # a constraint, run with the focus node bound; a SPARQL target
+            _order(query.algebra, frozenset({Variable("this")}))  # (?this) is left as written
     return cache[text]
 
 

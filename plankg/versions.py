@@ -58,6 +58,7 @@ class Version:
     message: str
     previous: str | None
     digest: str
+    acknowledged: tuple = ()  # (RULE@FOCUS, value, reason) for each finding the steward accepted
 
 
 @contextmanager
@@ -91,6 +92,18 @@ def _stamp(path: Path) -> str:
     """Size and modification time: changes whenever the file is replaced (every commit renames it)."""
     st = path.stat()
     return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _acknowledged(g: Graph, plan: str, activity) -> tuple:
+    """(RULE@FOCUS, value, reason) of each acknowledgement an activity records, in order."""
+    out = []
+    for ack in sorted(g.objects(activity, PLAN.acknowledged)):
+        focus = str(g.value(ack, PLAN.acknowledgedFocus))
+        focus = focus[len(plan) + 1:] if focus.startswith(plan + "/") else focus
+        value = g.value(ack, PLAN.acknowledgedValue)
+        out.append((f"{g.value(ack, PLAN.rule)}@{focus}", None if value is None else str(value),
+                    str(g.value(ack, PLAN.reason) or "")))
+    return tuple(out)
 
 
 def plan_key(plan: str) -> str:
@@ -220,8 +233,13 @@ class Repository:
                 plan, number, str(v), self.plan_dir(plan) / f"v{number}.ttl",
                 str(g.value(v, PROV.generatedAtTime)), str(g.value(g.value(activity, PROV.wasAssociatedWith), RDFS.label) or ""),
                 str(g.value(activity, RDFS.comment) or ""), str(prev) if prev else None,
-                str(g.value(v, DCTERMS.identifier))))
+                str(g.value(v, DCTERMS.identifier)), _acknowledged(g, plan, activity)))
         return sorted(versions, key=lambda v: v.number)
+
+    def acknowledgements(self, plan: str) -> dict[str, str | None]:
+        """RULE@FOCUS → the value acknowledged, over every version: an acknowledgement holds
+        while its result keeps that value."""
+        return {key: value for v in self.history(plan) for key, value, _ in v.acknowledged}
 
     def current(self, plan: str) -> Version:
         versions = self.history(plan)
@@ -251,12 +269,13 @@ class Repository:
     # -- writing -------------------------------------------------------------
 
     def commit(self, plan: str, graph: Graph, *, agent: str, message: str, used: str | None = None,
-               report=None, hooks=None) -> Version:
+               report=None, hooks=None, acknowledged=()) -> Version:
         """Store ``graph`` as the plan's next version; the history rename is the commit point.
 
         ``report`` (a plankg.validate.Report on the graph) is kept beside the version, so the next
         amendment re-checks only what it changes. ``hooks`` (tests only) is called with a step
-        name between the steps, to simulate a crash.
+        name between the steps, to simulate a crash. ``acknowledged`` holds (result, reason) for
+        each finding the steward accepted; each becomes a plan:Acknowledgement of the activity.
         """
         hook = hooks or (lambda step: None)
         folder = self.plan_dir(plan)
@@ -305,6 +324,19 @@ class Repository:
         if previous:
             h.add((version, PROV.wasRevisionOf, URIRef(previous.iri)))
             h.add((activity, PROV.used, URIRef(previous.iri)))
+        for k, (result, reason) in enumerate(acknowledged, start=1):
+            ack = URIRef(f"{activity}/acknowledgement/{k}")
+            h.add((activity, PLAN.acknowledged, ack))
+            h.add((ack, RDF.type, PLAN.Acknowledgement))
+            h.add((ack, PROV.wasAttributedTo, agent_node))
+            h.add((ack, PLAN.rule, Literal(result.rule)))
+            h.add((ack, PLAN.acknowledgedFocus, result.focus))
+            if result.value is not None:
+                h.add((ack, PLAN.acknowledgedValue, Literal(str(result.value))))
+            h.add((ack, PLAN.reason, Literal(reason)))
+            for m in (result.message_zh, result.message_en):
+                if m:
+                    h.add((ack, RDFS.comment, Literal(m, lang="zh" if m == result.message_zh else "en")))
         atomic_write(self.history_path(plan), serialize.turtle(h))  # the commit point
         hook("history-written")
         self._touch_head(f"{plan} {number} {now}")

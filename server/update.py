@@ -180,7 +180,8 @@ def update():
             plans = repo.plans()
             named = named_plan(plans, request.values.get("plan"), req.using)
             plan = choose_plan(plans, named, change.parsed.subjects, change.parsed.objects)
-            outcome = amend.amend(repo, plan, change, agent=agent, message=message)
+            outcome = amend.amend(repo, plan, change, agent=agent, message=message,
+                                  accept=request.values.getlist("accept"), reason=request.values.get("reason"))
             if outcome.accepted:
                 repo.index(plan, outcome.candidate)
                 snapshots.write_reports(repo, given={plan: outcome.report})

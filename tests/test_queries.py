@@ -146,3 +146,16 @@ def test_query_from_a_file(run_cli, tmp_path):
     bad.write_text("SELECT WHERE {", encoding="utf-8")
     result = run_cli("query", str(bad))
     assert result.exit_code == 1 and "the query failed" in result.output
+
+
+def test_headline_targets(run_cli):
+    """Lines 1-4 of the plan restate four targets that tasks 1, 3, 4 and 5 set; line 6 declares 171 tasks."""
+    got = [(int(r["line"]), r["indicator"], r["kind"], r["value"], r["unit"], r["comparator"], r["task"],
+            r["task_value"]) for r in rows(run_cli, "headline-targets", "--param", f"plan={PLAN_IRI}")]
+    assert got == [
+        (1, "地区生产总值", "growth-rate", "5", "%", "about", "1", "5"),             # 地区生产总值增长5%左右
+        (2, "固定资产投资总额", "growth-rate", "5", "%", "at-least", "3", "5"),       # 固定资产投资总额增长5%以上
+        (3, "社会消费品零售总额", "growth-rate", "6", "%", "about", "4", "6"),        # 社会消费品零售总额增长6%左右
+        (4, "城镇居民人均可支配收入", "growth-rate", "5", "%", "at-least", "5", "5"),  # 城镇居民人均可支配收入增长5%以上
+    ]
+    assert {(r["declared_tasks"], r["tasks"]) for r in rows(run_cli, "headline-targets")} == {("171", "171")}

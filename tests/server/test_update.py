@@ -313,3 +313,19 @@ def test_served_protocol_refusals(two_plans, kind):
              "named graphs": "using-named-graph-uri", "other graph": "not a plan's graph", "by GET": "POST"}[kind]
     assert r.status_code == (405 if kind == "by GET" else 400) and words in r.text, r.text
     assert r.headers["Content-Type"].startswith("text/plain") and r.text.count("\n") == 1
+
+
+def test_an_unusual_figure_needs_an_acknowledgement(app_for, state_copy):
+    """Growth of 500% is refused until accept=RULE@FOCUS and reason= acknowledge it; the PROV record keeps both."""
+    client = app_for(state_copy, update_token=TOKEN).test_client()  # the real rules, not quick_validate
+    target = f"<{PLAN_IRI}/task/107/target/1>"
+    raise_it = PREFIX + (f"DELETE {{ {target} <http://qudt.org/schema/qudt/numericValue> ?v }} "
+                         f"INSERT {{ {target} <http://qudt.org/schema/qudt/numericValue> 500.0 }} "
+                         f"WHERE {{ {target} <http://qudt.org/schema/qudt/numericValue> ?v }}")
+    r = client.post("/update", data={"update": raise_it}, headers={**auth(), "Accept": "text/plain"})
+    assert r.status_code == 422 and b"--accept GrowthRateUsual@task/107/target/1" in r.data, r.data
+    r = client.post("/update", data={"update": raise_it, "accept": "GrowthRateUsual@task/107/target/1",
+                                     "reason": "区委常委会确定的目标"}, headers=auth())
+    assert r.status_code == 200, r.data
+    history = (state_copy / "plans" / "500103-2023" / "history.ttl").read_text(encoding="utf-8")
+    assert "plan:Acknowledgement" in history and "区委常委会确定的目标" in history
