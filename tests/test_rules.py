@@ -175,6 +175,17 @@ def test_growth_rates_possible_and_usual(reference, value, rules, severity):
     assert report.conforms == (not rules)
 
 
+def test_a_scoped_figure_does_not_contradict_the_headline(reference):
+    """Task 51's 大坪商圈 retail sales are not the district's: a headline target is compared like with like."""
+    task = 'p:t1-target a plan:Target ; plan:phrase "地区生产总值增长5%左右" ;\n    qudt:numericValue 5.0'
+    assert PASSING.count(task) == 1
+    ttl = PASSING.replace(task, task.replace("5.0", '6.0 ; plan:scope "大坪商圈"'))
+    report = _check(reference, ttl)
+    assert "HeadlineTargetAgrees" not in {r.rule for r in report.results}, report.to_text()
+    unscoped = _check(reference, PASSING.replace(task, task.replace("5.0", "6.0")))
+    assert "HeadlineTargetAgrees" in {r.rule for r in unscoped.results}, unscoped.to_text()
+
+
 def test_a_finding_needing_acknowledgement_blocks_until_acknowledged(reference):
     report = _check(reference, PASSING.replace("qudt:numericValue 305.0", "qudt:numericValue 400.0"))
     (r,) = report.results
