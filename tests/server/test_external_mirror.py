@@ -62,7 +62,7 @@ def test_accepted_update_reaches_the_store(external_store, state, settings, tmp_
 
 
 def test_restart_pushes_nothing_and_repairs_what_the_store_lost(external_store, state, settings, tmp_path):
-    store, logs = tmp_path / "store", [tmp_path / f"server{i}.log" for i in range(3)]
+    store, logs = tmp_path / "store", [tmp_path / f"server{i}.log" for i in range(4)]
     shutil.copytree(state, store, symlinks=True)
     serve(settings, store, logs[0], external_store).stop()
     assert pushed(logs[0]) == 4  # the reference graph and the plan's graph, inferred graph and history
@@ -75,9 +75,9 @@ def test_restart_pushes_nothing_and_repairs_what_the_store_lost(external_store, 
     assert external_store.count(TASKS) == 0
     serve(settings, store, logs[2], external_store, store_mirror="0").stop()  # a read-only front end writes nothing
     assert pushed(logs[2]) == 0 and external_store.count(TASKS) == 0
-    server = serve(settings, store, logs[2], external_store)
+    server = serve(settings, store, logs[3], external_store)
     try:
-        assert pushed(logs[2]) == 4  # the plan's three graphs again, the stray registry dropped
+        assert pushed(logs[3]) == 4  # the plan's three graphs again, the stray registry dropped
         assert external_store.count(TASKS) == 171
         assert external_store.count(f"GRAPH <{STALE}> {{ ?s ?p ?o }}") == 0
         assert external_store.count(f"GRAPH <{PLAN_IRI}/inferred> {{ ?s ?p ?o }}") > 0
