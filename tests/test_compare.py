@@ -76,6 +76,7 @@ def test_compare_targets_compares_like_with_like(side_by_side):
     wide = {(r["plan"], r["kind"], r["value"], r["level"], r["scope"])
             for r in rows(out, "compare-targets", "indicator=社会消费品零售总额")}
     assert wide == {(PLAN_IRI, "growth-rate", "6", "4", ""), (PLAN_IRI, "level", "138000000000", "28", ""),
+                    (PLAN_IRI, "growth-rate", "6", "plan", ""),    # the same growth, stated in the preamble
                     (iri("500199"), "growth-rate", "7", "3", "")}  # brackets.txt task 3
     scoped = [(r["level"], r["value"], r["scope"], r["scope_type"])
               for r in rows(out, "compare-targets", "indicator=社会消费品零售总额", "scope=all") if r["scope"]]

@@ -77,10 +77,18 @@ ENGINE_BUGS = {  # (engine, canned question): why its answer differs; strict, so
     ("virtuoso", "sections"): "Virtuoso 7.2.5 splits a GROUP BY group whose key is unbound (sections without sub-sections)"}
 
 
+# not strict: seen in whole-module runs, not when the test runs alone (two rows that differ only in
+# ?level, bound in two UNION branches, come back as one under SELECT DISTINCT)
+ENGINE_SOMETIMES = {("virtuoso", "compare-targets"): "Virtuoso 7.2.5 sometimes drops the preamble's row of a "
+                    "headline target that a task restates word for word (same row but for ?level)"}
+
+
 @pytest.mark.parametrize("name", sorted(canned.load_all()))
 def test_every_canned_question_answers_as_on_the_embedded_store(external, external_store, run_cli, name, request):
     if (external_store.name, name) in ENGINE_BUGS:
         request.applymarker(pytest.mark.xfail(reason=ENGINE_BUGS[external_store.name, name], strict=True))
+    if (external_store.name, name) in ENGINE_SOMETIMES:
+        request.applymarker(pytest.mark.xfail(reason=ENGINE_SOMETIMES[external_store.name, name], strict=False))
     params = canned.load_all()[name].example
     status, _, body = get(external.url + f"/queries/{name}.csv", **params)
     assert status == 200, body
