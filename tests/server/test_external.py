@@ -77,18 +77,16 @@ ENGINE_BUGS = {  # (engine, canned question): why its answer differs; strict, so
     ("virtuoso", "sections"): "Virtuoso 7.2.5 splits a GROUP BY group whose key is unbound (sections without sub-sections)"}
 
 
-# not strict: seen in whole-module runs, not when the test runs alone (two rows that differ only in
-# ?level, bound in two UNION branches, come back as one under SELECT DISTINCT)
-ENGINE_SOMETIMES = {("virtuoso", "compare-targets"): "Virtuoso 7.2.5 sometimes drops the preamble's row of a "
-                    "headline target that a task restates word for word (same row but for ?level)"}
+# seen in whole-module runs, not when the test runs alone: two rows that differ only in ?level (bound in
+# two UNION branches) come back as one under SELECT DISTINCT. Only that loss is let through.
+ENGINE_SOMETIMES = {("virtuoso", "compare-targets"): "Virtuoso 7.2.5 sometimes drops one of two rows that differ "
+                    "only in ?level (a headline target and the task restating it word for word)"}
 
 
 @pytest.mark.parametrize("name", sorted(canned.load_all()))
 def test_every_canned_question_answers_as_on_the_embedded_store(external, external_store, run_cli, name, request):
     if (external_store.name, name) in ENGINE_BUGS:
         request.applymarker(pytest.mark.xfail(reason=ENGINE_BUGS[external_store.name, name], strict=True))
-    if (external_store.name, name) in ENGINE_SOMETIMES:
-        request.applymarker(pytest.mark.xfail(reason=ENGINE_SOMETIMES[external_store.name, name], strict=False))
     params = canned.load_all()[name].example
     status, _, body = get(external.url + f"/queries/{name}.csv", **params)
     assert status == 200, body
@@ -96,6 +94,14 @@ def test_every_canned_question_answers_as_on_the_embedded_store(external, extern
     (header, rows), (want_header, want) = table(body.decode("utf-8")), table(
         run_cli("query", name, *args, "--format", "csv").output)
     assert header == want_header
+    if (external_store.name, name) in ENGINE_SOMETIMES:  # only the known loss is let through: nothing else
+        level = header.index("level")
+        assert all(r in want for r in rows), [r for r in rows if r not in want][:3]
+
+        def twin(r):  # the same row but for level is in the answer
+            return any(o[:level] + o[level + 1:] == r[:level] + r[level + 1:] for o in rows)
+        assert all(twin(r) for r in want if r not in rows), [r for r in want if r not in rows]
+        return
     assert rows == want, ([r for r in rows if r not in want][:3], [r for r in want if r not in rows][:3])
 
 
