@@ -120,6 +120,7 @@ def is_iri(value: str) -> bool:
 
 
 TASK_IRI = re.compile(r"(?P<task>.*/task/(?P<id>[^/]+))(?:/(?P<rest>.+))?$")
+SECTION_IRI = re.compile(r".*/section/(?P<section>\d+)(?:/(?P<sub>\d+))?$")
 
 
 @bp.app_template_global()
@@ -138,11 +139,15 @@ def plans() -> list[dict]:
 def readable(iri: str) -> str:
     """A node as a reader names it: "任务35 · Task 35 (line 122)", with what inside the task after ›.
 
-    Only nodes of a task (the task, its targets, its unit mentions) get this; others keep their IRI.
+    Nodes of a task (the task, its targets, its unit mentions) get this; sections their number,
+    plans their title; others keep their IRI.
     """
     m = TASK_IRI.match(iri or "")
     if not m:
-        return iri
+        if s := SECTION_IRI.match(iri or ""):
+            return (f"小节{s['section']}.{s['sub']} · Sub-section {s['section']}.{s['sub']}" if s["sub"]
+                    else f"章节{s['section']} · Section {s['section']}")
+        return next((p["plan_label"] for p in plans() if p["plan"] == iri), iri)
     cache = g.setdefault("plankg_tasks", {})
     if m["task"] not in cache:
         cache[m["task"]] = (ask("task", m["task"]) or [{}])[0]
