@@ -160,7 +160,8 @@ def readable(iri: str) -> str:
 def chart(name: str, **values) -> tuple:
     """A chart built with its data (the links going to our pages), or the one line saying why not."""
     try:
-        return chartlib.build(name, engine(), values, link=href), None
+        return chartlib.build(name, engine(), values, link=href,
+                              queries=current_app.extensions["plankg.queries"]), None
     except (canned.QueryError, Refused) as e:
         return None, getattr(e, "message", str(e))
 

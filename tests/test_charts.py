@@ -31,8 +31,15 @@ def texts(svg: str) -> list[str]:
     return ["".join(t.itertext()) for t in root.iter(SVG + "text")]
 
 
-def test_every_chart_is_tested():
+def test_every_chart_is_tested_and_its_data_is_a_canned_question():
     assert set(charts.load_all()) == set(EXPECTED)
+    queries = charts.canned.load_all()
+    for chart in charts.load_all().values():
+        assert chart.datasets and all(d.query in queries for d in chart.datasets), chart.name
+        signals = {s["name"] for s in chart.spec.get("signals", []) + chart.spec.get("params", [])}
+        for param in chart.params:   # each parameter reaches a query or a signal of the chart
+            assert param in signals or any(param in {p.name for p in queries[d.query].params}
+                                           for d in chart.datasets), (chart.name, param)
 
 
 @pytest.mark.slow

@@ -115,9 +115,14 @@ class Built:
     tables: list[tuple[Dataset, dict[str, str], object]]   # dataset, the values its query ran with, Rows
 
 
-def build(name: str, store, values: dict[str, str] | None = None, link: Callable[[str], str] = str) -> Built:
-    """Run the chart's queries on ``store`` (a Store or the server's engine) and inline their rows."""
+def build(name: str, store, values: dict[str, str] | None = None, link: Callable[[str], str] = str,
+          queries: dict[str, canned.CannedQuery] | None = None) -> Built:
+    """Run the chart's queries on ``store`` (a Store or the server's engine) and inline their rows.
+
+    ``queries`` are the canned queries by name (the server passes the ones it read at start).
+    """
     chart = get(name)
+    queries = queries if queries is not None else canned.load_all()
     values = {k: v for k, v in (values or {}).items() if v}
     unknown = sorted(set(values) - set(chart.params))
     if unknown:
@@ -130,7 +135,7 @@ def build(name: str, store, values: dict[str, str] | None = None, link: Callable
     spec["config"] = theme() | spec.get("config", {})
     tables, inline = [], {}
     for dataset in chart.datasets:
-        query = canned.get(dataset.query)
+        query = queries[dataset.query]
         given = query_values(chart, query, values, dataset.fixed)
         rows = query.run(store, given)
         tables.append((dataset, given, rows))
