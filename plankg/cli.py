@@ -605,6 +605,19 @@ def bench(args):
     bench_main(list(args), prog="plankg bench")
 
 
+@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def chart(ctx, args):
+    """Draw a chart as SVG or PNG: plankg chart NAME [--plan IRI] [--format svg|png] [-o FILE] (--help)."""
+    import argparse
+
+    from .charts import command
+    parser = argparse.ArgumentParser(prog="plankg chart", description="Draw a chart of the canned questions as SVG or PNG.")
+    command.add_arguments(parser)
+    ctx.exit(command.run(parser.parse_args(args), _settings(ctx)))
+
+
 def render(columns: list[str], rows: list[list[str]], fmt: str) -> str:
     """Rows as an aligned table, CSV (with a BOM-free UTF-8 header) or JSON objects."""
     if fmt == "json":

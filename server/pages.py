@@ -9,10 +9,14 @@ never delays a page.
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from rdflib import URIRef
+
+from plankg import canned
+from plankg import charts as chartlib
 
 from . import formats, reports
 from .limits import Refused
@@ -115,9 +119,57 @@ def is_iri(value: str) -> bool:
     return value.startswith(("http://", "https://", "urn:"))
 
 
+TASK_IRI = re.compile(r"(?P<task>.*/task/(?P<id>[^/]+))(?:/(?P<rest>.+))?$")
+SECTION_IRI = re.compile(r".*/section/(?P<section>\d+)(?:/(?P<sub>\d+))?$")
+
+
+@bp.app_template_global()
+def plans() -> list[dict]:
+    """Every plan loaded (IRI and title), for the plan pickers; asked once per request."""
+    if "plankg_plans" not in g:
+        try:
+            rows = current_app.extensions["plankg.queries"]["plans"].run(engine(), {})
+            g.plankg_plans = [dict(zip(rows.columns, r)) for r in rows.rows]
+        except Refused:
+            g.plankg_plans = []
+    return g.plankg_plans
+
+
+@bp.app_template_filter("readable")
+def readable(iri: str) -> str:
+    """A node as a reader names it: "任务35 · Task 35 (line 122)", with what inside the task after ›.
+
+    Nodes of a task (the task, its targets, its unit mentions) get this; sections their number,
+    plans their title; others keep their IRI.
+    """
+    m = TASK_IRI.match(iri or "")
+    if not m:
+        if s := SECTION_IRI.match(iri or ""):
+            return (f"小节{s['section']}.{s['sub']} · Sub-section {s['section']}.{s['sub']}" if s["sub"]
+                    else f"章节{s['section']} · Section {s['section']}")
+        return next((p["plan_label"] for p in plans() if p["plan"] == iri), iri)
+    cache = g.setdefault("plankg_tasks", {})
+    if m["task"] not in cache:
+        cache[m["task"]] = (ask("task", m["task"]) or [{}])[0]
+    task = cache[m["task"]]
+    number = task.get("number") or m["id"]
+    text = f"任务{number} · Task {number}" + (f" (line {task['line']})" if task.get("line") else "")
+    return text + (f" › {m['rest']}" if m["rest"] else "")
+
+
+def chart(name: str, **values) -> tuple:
+    """A chart built with its data (the links going to our pages), or the one line saying why not."""
+    try:
+        return chartlib.build(name, engine(), values, link=href,
+                              queries=current_app.extensions["plankg.queries"]), None
+    except (canned.QueryError, Refused) as e:
+        return None, getattr(e, "message", str(e))
+
+
 @bp.get("/")
 def home():
-    return render_template("home.html", examples=editor_examples(), server=current_app.extensions["plankg.config"])
+    return render_template("home.html", examples=editor_examples(), server=current_app.extensions["plankg.config"],
+                           charts=chartlib.load_all().values())
 
 
 @bp.get("/validation")
@@ -158,9 +210,11 @@ def resource(path: str):
     context = {"iri": iri, "types": types, "statements": statements, "kind": kind}
     if kind == "task":
         context.update(task=(ask("task", iri) or [{}])[0], mentions=ask("mentions", iri),
-                       targets=ask("targets", iri), results=reports.for_node(engine(), iri))
+                       targets=ask("targets", iri), results=reports.for_node(engine(), iri),
+                       chart=chart("task-units", task=iri))
     elif kind == "unit":
-        context.update(unit=(ask("unit", iri) or [{}])[0], tasks=ask("unit_tasks", iri))
+        context.update(unit=(ask("unit", iri) or [{}])[0], tasks=ask("unit_tasks", iri),
+                       chart=chart("unit-tasks", unit=iri))
     elif kind == "section":
         context.update(section=(ask("section", iri) or [{}])[0], tasks=ask("section_tasks", iri))
     elif kind == "plan":

@@ -1,34 +1,58 @@
-// Copy the built YASGUI editor into ../static/vendor/yasgui, with the licences of everything bundled in it.
+// Copy the built browser files into ../static/vendor/, each folder with the licences of everything bundled in it:
+//   vendor/yasgui: the query editor (YASGUI);  vendor/vega: the charts (Vega, Vega-Lite, vega-embed).
 // Run after `npm ci`:  cd server/frontend && npm ci && npm run build
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const here = new URL(".", import.meta.url).pathname;
 const modules = join(here, "node_modules");
-const out = join(here, "..", "static", "vendor", "yasgui");
-mkdirSync(out, { recursive: true });
-for (const file of ["yasgui.min.js", "yasgui.min.css"]) {
-  cpSync(join(modules, "@zazuko", "yasgui", "build", file), join(out, file));
+const vendor = join(here, "..", "static", "vendor");
+
+const bundles = [
+  { folder: "yasgui", roots: ["@zazuko/yasgui"],
+    files: { "@zazuko/yasgui/build/yasgui.min.js": "yasgui.min.js", "@zazuko/yasgui/build/yasgui.min.css": "yasgui.min.css" },
+    about: "The query editor YASGUI (@zazuko/yasgui, MIT) and the packages bundled into yasgui.min.js." },
+  { folder: "vega", roots: ["vega", "vega-lite", "vega-embed"],
+    files: { "vega/build/vega.min.js": "vega.min.js", "vega-lite/build/vega-lite.min.js": "vega-lite.min.js",
+             "vega-embed/build/vega-embed.min.js": "vega-embed.min.js" },
+    about: "The charts: Vega, Vega-Lite and vega-embed (BSD-3-Clause) and the packages bundled into their .min.js files." },
+];
+
+function manifest(name) {
+  const file = join(modules, name, "package.json");
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null;
 }
 
-// One notice file: name, version, licence and licence text of every installed package.
-const packages = [];
-for (const entry of readdirSync(modules)) {
-  if (entry.startsWith(".")) continue;
-  const dirs = entry.startsWith("@") ? readdirSync(join(modules, entry)).map((d) => join(entry, d)) : [entry];
-  for (const dir of dirs) {
-    const manifest = join(modules, dir, "package.json");
-    if (!existsSync(manifest)) continue;
-    const pkg = JSON.parse(readFileSync(manifest, "utf8"));
-    const licenceFile = readdirSync(join(modules, dir)).find((f) => /^(licen[cs]e|copying)/i.test(f));
-    const text = licenceFile ? readFileSync(join(modules, dir, licenceFile), "utf8").trim() : "";
-    packages.push(`${pkg.name} ${pkg.version} (${pkg.license || "see package"})\n` +
-      `${pkg.repository?.url || pkg.homepage || ""}\n${text}`);
+// Every package a root depends on, transitively (as installed: npm hoists them into node_modules/).
+function closure(roots) {
+  const seen = new Set();
+  const todo = [...roots];
+  while (todo.length) {
+    const name = todo.pop();
+    if (seen.has(name)) continue;
+    const pkg = manifest(name);
+    if (!pkg) continue;
+    seen.add(name);
+    todo.push(...Object.keys(pkg.dependencies || {}));
   }
+  return [...seen].sort();
 }
-packages.sort();
-writeFileSync(join(out, "LICENSES.txt"),
-  "The query editor YASGUI (@zazuko/yasgui, MIT) and the packages bundled into yasgui.min.js.\n" +
-  "Built by server/frontend/build.mjs from server/frontend/package-lock.json.\n\n" +
-  packages.join("\n\n" + "-".repeat(72) + "\n\n") + "\n");
-console.log(`copied YASGUI and ${packages.length} licence notices to ${out}`);
+
+function notice(name) {
+  const pkg = manifest(name);
+  const dir = join(modules, name);
+  const licenceFile = readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
+  const text = licenceFile ? readFileSync(join(dir, licenceFile), "utf8").trim() : "";
+  return `${pkg.name} ${pkg.version} (${pkg.license || "see package"})\n${pkg.repository?.url || pkg.homepage || ""}\n${text}`;
+}
+
+for (const bundle of bundles) {
+  const out = join(vendor, bundle.folder);
+  mkdirSync(out, { recursive: true });
+  for (const [from, to] of Object.entries(bundle.files)) cpSync(join(modules, from), join(out, to));
+  const names = closure(bundle.roots);
+  writeFileSync(join(out, "LICENSES.txt"),
+    `${bundle.about}\nBuilt by server/frontend/build.mjs from server/frontend/package-lock.json.\n\n` +
+    names.map(notice).join("\n\n" + "-".repeat(72) + "\n\n") + "\n");
+  console.log(`copied ${bundle.folder} and ${names.length} licence notices to ${out}`);
+}

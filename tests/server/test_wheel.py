@@ -32,6 +32,7 @@ def test_server_runs_from_an_installed_wheel(tmp_path):
     wheel = next(tmp_path.glob("plankg-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "plankg/server/templates/home.html" in names and "plankg/server/static/vendor/yasgui/LICENSES.txt" in names
+    assert "plankg/charts/specs/unit-workload.json" in names and "plankg/server/static/vendor/vega/LICENSES.txt" in names
     assert not [n for n in names if "/frontend/" in n or "node_modules" in n]
     target = tmp_path / "target"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],

@@ -1,0 +1,64 @@
+"""``plankg chart NAME``: a chart of the canned questions as an SVG or PNG file, for reports.
+
+Its own module so that cli.py only registers it: ``add_arguments(parser)`` and ``run(args)``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .. import canned, pipeline
+from . import build, load_all, render
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    names = ", ".join(load_all())
+    parser.add_argument("name", metavar="NAME", help=f"the chart: {names}")
+    parser.add_argument("--plan", metavar="IRI", help="only this plan (default: every plan loaded)")
+    parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="a chart parameter: unit=IRI (unit-tasks), task=IRI (task-units), "
+                             "indicator=NAME (indicator-across-plans), min_weight=N (collaboration)")
+    parser.add_argument("--format", choices=["svg", "png"], help="default: from -o's suffix, else svg")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: NAME.svg (or .png)")
+
+
+def run(args: argparse.Namespace, settings=None) -> int:
+    """Build the chart from the built plans and write it; errors are one line, exit 2."""
+    fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output else "") or "svg"
+    if fmt not in ("svg", "png"):
+        return _fail(f"{args.output}: cannot tell the format from the suffix (expected .svg or .png, or --format)")
+    values = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            return _fail(f"--param {item!r}: expected NAME=VALUE, e.g. --param unit=https://w3id.org/plankg/unit/500103/fgw")
+        values[key] = value
+    if args.plan:
+        values["plan"] = args.plan
+    if fmt == "png" and (why := render.cjk_font_missing()):
+        return _fail(why)
+    try:
+        store = pipeline.load_store(settings or _settings())
+        built = build(args.name, store, values)
+    except (canned.QueryError, FileNotFoundError, ValueError) as e:
+        return _fail(str(e))
+    out = args.output or Path(f"{args.name}.{fmt}")
+    if fmt == "svg":
+        out.write_text(render.svg(built.spec, built.chart.grammar), encoding="utf-8")
+    else:
+        out.write_bytes(render.png(built.spec, built.chart.grammar))
+    rows = ", ".join(f"{d.query}: {len(r.rows)} rows" for d, _, r in built.tables)
+    print(f"{out}: {built.chart.title} ({rows})")
+    return 0
+
+
+def _settings():
+    from ..config import from_env
+
+    return from_env()
+
+
+def _fail(message: str) -> int:
+    print(f"Error: {message}", file=sys.stderr)
+    return 2
