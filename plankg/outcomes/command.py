@@ -93,7 +93,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     targets = plan_targets(plan_g, plan)
     figures, unread = read_figures(doc, published.year if published else None)
     decisions = [decide(f, targets, year, settings.base) for f in figures]
-    tasks = {str(n) for n in plan_g.objects(None, PLAN.number)}
+    tasks = {str(plan_g.value(t, PLAN.number)): str(plan_g.value(t, PLAN.text) or "")
+             for t in plan_g.subjects(PLAN.inPlan, plan) if plan_g.value(t, PLAN.number) is not None}
     statuses, bad_statuses = read_statuses(doc, tasks) if doc.kind == "task-progress" else ([], [])
 
     print(f"{args.source}: {doc.kind} ({doc.kind_reason}); plan {args.plan}, year {year}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..scopes import Scope
+from ..target_graph import registered
 from ..targets import extract
 from .reading import Document
 from .words import longest_first, words
@@ -28,7 +29,7 @@ SENTENCE_END = "。;；!！?？"
 CLAUSE_END = SENTENCE_END + ",，、:："
 _MASKS = (  # in this order: a span of months before a single date
     re.compile(r"\d{1,2}\s*[—\-～~至到]\s*\d{1,2}\s*月(?:份)?"),                 # 1—9月
-    re.compile(r"(?:比|较|同比)(?:上年|去年|(?:19|20)\d\d年)?(?:同期)?"),  # the base of a comparison
+    re.compile(r"同比|(?:比|较)(?:上年|去年|(?:19|20)\d\d年)(?:同期)?"),  # the base of a comparison
     re.compile(r"(?:(?:19|20)\d\d年)?\d{1,2}月(?:\d{1,2}日|底|末|份)?"),    # dates
 )
 
@@ -69,7 +70,12 @@ def _mask(sentence: str) -> str:
     return out
 
 
-def _clean_name(name: str) -> str:
+_ABBREVIATION = re.compile(r"[（(][A-Za-z&\s]+[)）]")  # 地区生产总值（GDP）
+
+
+def _strip(name: str) -> str:
+    """The name without the report's filler words and abbreviations, before synonyms."""
+    name = _ABBREVIATION.sub("", name)
     w = words()["filler"]
     before, after = longest_first(w["before"]), longest_first(w["after"])
     changed = True
@@ -84,9 +90,21 @@ def _clean_name(name: str) -> str:
             if name.endswith(f) and len(name) > len(f):
                 name, changed = name[:-len(f)], True
                 break
+    return name
+
+
+def _clean_name(name: str) -> str:
+    name = _strip(name)
     for written, plan_word in words()["synonyms"].items():
         name = name.replace(written, plan_word)
     return name
+
+
+def _measure(names: tuple[str, ...]) -> str:
+    """The name to find the indicator node by, chosen as the plan's targets choose it
+    (plankg.target_graph.measure_name: the first registered name, else the last)."""
+    cleaned = [_clean_name(n) for n in names]
+    return next((n for n in cleaned if registered(n)), cleaned[-1])
 
 
 def _qualifiers(text: str, estimate: bool = False) -> tuple[str, ...]:
@@ -162,13 +180,15 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
                 not_annual = f"a cumulative or stock figure ({cumulative})"
             elif part:
                 not_annual = f"a figure for part of the year ({part.strip()}…)"
-            estimate = ESTIMATE in sentence[:t.start]  # 预计 governs every figure after it in its sentence
+            estimate = ESTIMATE in sentence[:t.end]  # 预计 governs every figure after it in its sentence
             period, basis = _period(doc, sentence, t.start, heading, t.period, published)
-            phrase_start = min(t.start, sentence.find(t.indicator, clause) if t.indicator in sentence[clause:] else t.start)
+            bare = _strip(t.indicator.split(t.scope.written, 1)[-1] if t.scope else t.indicator)
+            at = sentence.find(bare, clause, t.end) if bare else -1
+            phrase_start = at + len(bare) if at >= 0 else t.start  # the qualifiers sit between name and figure
             figures.append(Figure(
                 no, offset + t.start, offset + t.end, sentence.strip(), sentence[t.start:t.end],
-                t.indicator, _clean_name(t.scope and t.indicator.split(t.scope.written, 1)[-1] or t.indicator),
+                t.indicator, _measure(t.measure_names),
                 t.kind, t.value, t.unit_key, t.number_as_written, t.unit_as_written,
-                _qualifiers(sentence[max(phrase_start, clause):t.end], estimate), period, basis, t.scope, not_annual,
+                _qualifiers(sentence[phrase_start:t.end], estimate), period, basis, t.scope, not_annual,
                 heading.text if heading and heading.targets else ""))
     return figures, unread

@@ -2,7 +2,9 @@
 
 A line about one task opens with the task's number and says its status in one of the words of
 data/outcome-words.toml [progress] (已完成, 序时推进, 滞后, 未启动 …). A line naming a number the
-plan has no task for, or two different statuses, is not read, and says why.
+plan has no task for, or two different statuses, is not read, and says why. A bare number (62.)
+may be the report's own row number, so it is taken as the task's only when the line shares a run
+of at least six characters with that task's text; 第62项 and 任务62 name the task outright.
 """
 from __future__ import annotations
 
@@ -22,7 +24,15 @@ class Status:
     text: str
 
 
-def read_statuses(doc: Document, tasks: set[str]) -> tuple[list[Status], list[tuple[int, str, str]]]:
+SHARED = 6  # characters a bare-numbered line must share with the task's text
+
+
+def _shares_text(line: str, text: str) -> bool:
+    return any(line[i:i + SHARED] in text for i in range(len(line) - SHARED + 1))
+
+
+def read_statuses(doc: Document, tasks: dict[str, str]) -> tuple[list[Status], list[tuple[int, str, str]]]:
+    """``tasks`` maps each task number of the plan to its text."""
     """(statuses, (line, text, why not read) for each task line that could not be read)."""
     w = words()["progress"]
     number = re.compile(w["task_number"])
@@ -47,6 +57,9 @@ def read_statuses(doc: Document, tasks: set[str]) -> tuple[list[Status], list[tu
             unread.append((no, line.strip(), f"two statuses ({'、'.join(wd for _, wd in sorted(found))})"))
         elif task not in tasks:
             unread.append((no, line.strip(), f"the plan has no task {task}"))
+        elif m.group(3) and not _shares_text(line[m.end():], tasks[task]):
+            unread.append((no, line.strip(), f"{task}. may be the report's row number: the line shares no "
+                                             f"{SHARED} characters with task {task}'s text"))
         else:
             out.append(Status(no, task, sorted(found)[-1][1], kinds.pop(), line.strip()))
     return out, unread
