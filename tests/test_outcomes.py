@@ -145,3 +145,16 @@ def test_final_figure_supersedes_estimates(outcomes):
     final = URIRef(f"{PLAN_IRI}/outcomes/statistical-bulletin-2023/figure/2")  # 比上年增长5.8%
     superseded = {str(o).split("/outcomes/")[1] for _, _, o, _ in ds.quads((final, PLAN.supersedes, None, None))}
     assert superseded == {"work-report-2024/figure/1", "plan-execution-2023/figure/1"}  # 6.1% and 6%左右, both 预计
+
+
+def test_respectively_points_and_relative_years(run_cli, tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text("2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                      "过去一年，全区地区生产总值增长6.1%，高于全市0.2个百分点。\n"
+                      "城镇、农村常住居民人均可支配收入分别增长4.8%、6.9%。\n", encoding="utf-8")
+    o = run_cli("outcomes", str(report), "--plan", PLAN_IRI, "--dry-run").output
+    assert "linked to the plan's headline target、task 1" in line_for(o, "地区生产总值增长6.1%")
+    assert "not read: percentage points" in line_for(o, "0.2个百分点")
+    assert "过去" not in "".join(l for l in o.splitlines() if "kept" in l)  # 过去一年 is no figure
+    # 分别 pairs names and figures: never linked, 4.8% is not the rural figure
+    assert all("not read: 分别 pairs" in l for l in o.splitlines() if "4.8%" in l or "6.9%" in l)

@@ -25,6 +25,7 @@ from .reading import Document
 from .words import longest_first, words
 
 ESTIMATE = "预计"
+RESPECTIVELY = "分别"
 SENTENCE_END = "。;；!！?？"
 CLAUSE_END = SENTENCE_END + ",，、:："
 _MASKS = (  # in this order: a span of months before a single date
@@ -63,10 +64,15 @@ class Unread:
     why: str
 
 
+_POINTS = re.compile(r"[0-9.]+\s*个百分点")  # a difference between two rates, not a rate
+
+
 def _mask(sentence: str) -> str:
     out = sentence
-    for regex in _MASKS:
+    for regex in (*_MASKS, _POINTS):  # before the words below: 比上年 goes whole
         out = regex.sub(lambda m: " " * len(m.group()), out)
+    for word in words()["period"]["relative_years"]:  # 过去一年 is no figure of one year
+        out = out.replace(word, " " * len(word))
     return out
 
 
@@ -142,14 +148,14 @@ def _period(doc: Document, sentence: str, at: int, heading, year_in_sentence: in
         return year_in_sentence, "the sentence names it"
     rel = words()["period"]["relative_years"]
     word = _first_word(sentence[:at], rel)
-    if word:
-        if published is None:
-            return None, f"{word} with no published date (give --published)"
+    if word and published is not None:
         return published + rel[word], f"{word}, counted from the published date"
     if heading is not None and heading.year:
         return heading.year, f"the heading says so (line {heading.line})"
     if doc.year:
         return doc.year, f"the document's title says so ({doc.kind})"
+    if word:
+        return None, f"{word} with no published date (give --published)"
     return None, "no year is written in the sentence, its heading or the title"
 
 
@@ -164,6 +170,8 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
         masked = _mask(sentence)
         part = _first_word(sentence, per["part_of_year"])
         e = extract(masked)
+        unread += [Unread(no, m.group(), "percentage points: a difference between two rates, not a figure to link")
+                   for m in _POINTS.finditer(sentence)]
         for n in e.unexplained:
             unread.append(Unread(no, sentence[max(n.start - 8, 0):n.end + 4],
                                  f"{n.text}: no unit or no indicator before it"))
@@ -174,6 +182,11 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
             five = heading.five_year if heading else False
             five_word = _first_word(sentence, per["five_year"])
             not_annual = ""
+            listed = max(masked.rfind(c, 0, t.start) for c in CLAUSE_END.replace("、", "")) + 1
+            if RESPECTIVELY in sentence[listed:t.end]:
+                unread.append(Unread(no, sentence[t.start:t.end], f"{RESPECTIVELY} pairs several names with several "
+                                     "figures (A、B分别增长x、y): not read, to be read by hand"))
+                continue
             if five or five_word:
                 not_annual = f"a five-year review ({five_word or heading.text})"
             elif cumulative:
