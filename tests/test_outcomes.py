@@ -21,6 +21,13 @@ def line_for(output: str, phrase: str) -> str:
     return hits[0]
 
 
+def dry_run(run_cli, tmp_path: Path, text: str) -> str:
+    """What `plankg outcomes --dry-run` prints for a report written on the spot."""
+    report = tmp_path / "report.txt"
+    report.write_text(text, encoding="utf-8")
+    return run_cli("outcomes", str(report), "--plan", PLAN_IRI, "--dry-run").output
+
+
 @pytest.fixture
 def outcomes(run_cli, tmp_path):
     store = tmp_path / "store"
@@ -63,7 +70,8 @@ def test_wrong_year_and_no_year(outcomes, run_cli, tmp_path):
     undated = tmp_path / "undated.txt"
     undated.write_text("渝中区经济运行情况\n一、主要指标\n地区生产总值增长5.2%。\n", encoding="utf-8")
     r = run_cli("outcomes", str(undated), "--plan", PLAN_IRI, "--kind", "work-report", "--dry-run")
-    assert "no year" in line_for(r.output, "地区生产总值增长5.2%"), r.output
+    assert "no year" in line_for(r.output, "地区生产总值增长5.2%"), r.output  # a work report's title year is not its figures'
+
 
 
 def test_unknown_kind_is_an_error_naming_the_file(outcomes, tmp_path, run_cli):
@@ -125,11 +133,9 @@ def test_progress_row_numbers_and_other_areas(run_cli, tmp_path):
     assert "not read: 1. may be the report's row number" in line_for(o, "1.楼宇经济招商进度较慢")
     assert "status on-schedule of task 44" in line_for(o, "task 44: 序时推进")
     assert "not read: the plan has no task 250" in line_for(o, "第250项")
-    bulletin = tmp_path / "bulletin.txt"
-    bulletin.write_text("2023年渝中区国民经济和社会发展统计公报\n一、综合\n"
-                        "全年全区实现地区生产总值（GDP）1638.2亿元，按可比价格计算，比上年增长5.8%。\n"
-                        "全市社会消费品零售总额增长6.9%。\n", encoding="utf-8")
-    o = run_cli("outcomes", str(bulletin), "--plan", PLAN_IRI, "--dry-run").output
+    o = dry_run(run_cli, tmp_path, "2023年渝中区国民经济和社会发展统计公报\n一、综合\n"
+                "全年全区实现地区生产总值（GDP）1638.2亿元，按可比价格计算，比上年增长5.8%。\n"
+                "全市社会消费品零售总额增长6.9%。\n")
     assert "linked to the plan's headline target、task 1" in line_for(o, "增长5.8%")
     assert "kept, not linked: no target of the plan measures 全市社会消费品零售总额" in line_for(o, "增长6.9%")
 
@@ -148,11 +154,9 @@ def test_final_figure_supersedes_estimates(outcomes):
 
 
 def test_respectively_points_and_relative_years(run_cli, tmp_path):
-    report = tmp_path / "report.txt"
-    report.write_text("2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
-                      "过去一年，全区地区生产总值增长6.1%，高于全市0.2个百分点。\n"
-                      "城镇、农村常住居民人均可支配收入分别增长4.8%、6.9%。\n", encoding="utf-8")
-    o = run_cli("outcomes", str(report), "--plan", PLAN_IRI, "--dry-run").output
+    o = dry_run(run_cli, tmp_path, "2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                "过去一年，全区地区生产总值增长6.1%，高于全市0.2个百分点。\n"
+                "城镇、农村常住居民人均可支配收入分别增长4.8%、6.9%。\n")
     assert "linked to the plan's headline target、task 1" in line_for(o, "地区生产总值增长6.1%")
     assert "not read: percentage points" in line_for(o, "0.2个百分点")
     assert "过去" not in "".join(l for l in o.splitlines() if "kept" in l)  # 过去一年 is no figure
