@@ -22,7 +22,8 @@ from rdflib import Dataset, Graph, URIRef
 
 from ..config import Settings
 from ..pipeline import atomic_write
-from ..store import Store
+from .. import resources
+from ..store import Store, memoised, to_rdflib
 from ..versions import Repository, RepositoryError, close, plan_key, write_lock
 
 FOLDER = "outcomes"
@@ -61,17 +62,27 @@ def reports(settings: Settings, plan: str) -> dict[str, Graph]:
 
 
 def plan_graph(settings: Settings, plan: str) -> Graph:
-    """The plan's current version from the state folder, else its build (data/build)."""
+    """What the outcomes need of the plan (plan-targets.rq), from its current version in the
+    state folder, else from its build (data/build)."""
+    path = settings.build_dir / f"{plan_key(plan)}.ttl"
     try:
         repo = Repository.open(settings, initialise=False)
         if plan in repo.plans():
-            return repo.version_graph(plan)
+            path = repo.current(plan).path
     except (RepositoryError, OSError):
         pass
-    path = settings.build_dir / f"{plan_key(plan)}.ttl"
     if not path.is_file():
         raise StorageError(f"no plan {plan}: not in {settings.store_dir} and no {path}")
-    return Graph().parse(path, format="turtle")
+    store = Store(base=settings.base)
+    try:
+        store.load_file(path, plan + "/graph")
+    except (SyntaxError, ValueError, OSError) as e:
+        raise StorageError(f"{path}: {e}") from None
+    g = Graph()
+    term = memoised(to_rdflib)
+    g.addN((term(t.subject), term(t.predicate), term(t.object), g)
+           for t in store.query(resources.text("outcomes/plan-targets.rq")))
+    return g
 
 
 def save(settings: Settings, plan: str, report: URIRef, graph: Graph,
