@@ -162,3 +162,24 @@ def test_respectively_points_and_relative_years(run_cli, tmp_path):
     assert "过去" not in "".join(l for l in o.splitlines() if "kept" in l)  # 过去一年 is no figure
     # 分别 pairs names and figures: never linked, 4.8% is not the rural figure
     assert all("not read: 分别 pairs" in l for l in o.splitlines() if "4.8%" in l or "6.9%" in l)
+
+
+@pytest.mark.parametrize("value, comparator, reported, qualifiers, verdict", [
+    ("5", "about", "5.2", (), "met"),            # about 5% against 5.2%
+    ("5", "about", "4.8", (), "met"),            # within the tolerance below
+    ("5", "about", "4.7", (), "missed"),
+    ("21000000000", "at-least", "21040000000", (), "met"),         # at least 210亿元 against 210.4亿元
+    ("21000000000", "at-least", "21000000000", ("左右",), "unclear"),  # 210亿元左右 may be below
+    ("20000000000", "at-least", "21000000000", ("突破",), "met"),
+    ("15", "at-least", "12", ("预计",), "missed"),  # an estimate judges as written (the verdict says so)
+    ("5.5", "at-most", "5.2", (), "met"),
+    ("0", "maintain", "3", (), "missed"),        # 违法建筑保持零新增: zero is a ceiling
+    ("-3", "at-least", "-2", (), "missed"),      # 下降3%以上 against a 2% fall
+])
+def test_verdict_rules(value, comparator, reported, qualifiers, verdict):
+    from decimal import Decimal
+
+    from plankg.outcomes.linking import PlanTarget
+    from plankg.outcomes.verdicts import Evidence, judge
+    target = PlanTarget("t", "1", "i", "x", "level", Decimal(value), "NUM", "", comparator, 2023, "", "")
+    assert judge(target, Evidence("e", Decimal(reported), qualifiers, "", 0))[0] == verdict

@@ -10,7 +10,8 @@ anything else is X. The target's comparator says which true values meet it: at l
 maintain and exactly (a plan's bare figure, 新增企业800家, is a level to reach) are met from the
 target up; at most up to it; about from the target less the tolerance up (an expected growth of
 about 5% is not missed by 5.2%). Met when the whole range meets it, missed when none of it does,
-unclear otherwise (固定资产投资完成210亿元左右 against 210亿元以上).
+unclear otherwise (固定资产投资完成210亿元左右 against 210亿元以上). A target holding a figure
+down — a decline (下降3%: -3) or zero (违法建筑保持零新增) — is a ceiling whatever its comparator.
 """
 from __future__ import annotations
 
@@ -69,12 +70,21 @@ def value_range(e: Evidence) -> tuple[Decimal, Decimal | None, str]:
     return v, v, f"{v}"
 
 
+def _downward(target: PlanTarget) -> bool:
+    """A target that holds a figure down: a decline (下降3%以上: -3, at least that fall) or zero
+    (违法建筑保持零新增, 动态清零), where more is worse."""
+    return target.value < 0 or (target.value == 0 and target.comparator != "at-least")
+
+
 def judge(target: PlanTarget, e: Evidence) -> tuple[str, str]:
     """(verdict, the rule as applied) for one target and one figure."""
     low, high, how = value_range(e)
     t = target.value
-    if target.comparator == "at-most":
-        rule = f"at most {t}: reported {how}"
+    if target.comparator == "at-most" or _downward(target):
+        if target.comparator == "about":
+            t = t + _tolerance("about_tolerance") * abs(t)
+        word = "at most" if target.comparator == "at-most" else f"{target.comparator} (a ceiling)"
+        rule = f"{word} {t}: reported {how}"
         if high is not None and high <= t:
             return "met", rule
         return ("missed", rule) if low > t else ("unclear", rule + " (the range straddles the target)")
