@@ -173,6 +173,8 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
         unread += [Unread(no, m.group(), "percentage points: a difference between two rates, not a figure to link")
                    for m in _POINTS.finditer(sentence)]
         for n in e.unexplained:
+            if n.script != "arabic" or (n.start == 0 and sentence[n.end:n.end + 1] in ".．、"):
+                continue  # a numeral inside a word (一年来, 前三季度), or a row's number (1.)
             unread.append(Unread(no, sentence[max(n.start - 8, 0):n.end + 4],
                                  f"{n.text}: no unit or no indicator before it"))
         for t in e.targets:
