@@ -372,6 +372,16 @@ def _plan_graph(source: Path, settings: Settings):
     return graph
 
 
+@cli.command("outcomes", add_help_option=False,
+             context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def outcomes(ctx, args):
+    """Link a report's figures to a plan's targets (plankg outcomes --help)."""
+    from .outcomes import command
+    ctx.exit(command.main(list(args), _settings(ctx)))
+
+
 # -- Versions and amendments -------------------------------------------------
 
 def _repository(settings, store):

@@ -303,6 +303,8 @@ def load_store(settings: Settings, built: list[Path] | None = None) -> Store:
         inferred = path.with_suffix(".inferred.ttl")
         if inferred.is_file():
             store.load_file(inferred, f"{plan}/inferred")
+    from .outcomes.storage import load_into  # the reported outcomes kept in the state folder
+    load_into(store, settings)
     return store
 
 

@@ -36,6 +36,11 @@ def _registered() -> dict[str, URIRef]:
             for label in (*g.objects(s, SKOS.prefLabel), *g.objects(s, SKOS.altLabel))}
 
 
+def registered(name: str) -> bool:
+    """Whether data/indicators.ttl lists ``name`` as an indicator's label."""
+    return name in _registered()
+
+
 def indicator_iri(name: str, base: str = DEFAULT_BASE) -> URIRef:
     """The indicator written ``name``: its registry IRI, else its percent-encoded IRI, under ``base``."""
     iri = str(_registered().get(name) or INDICATOR_NS + quote(name, safe=""))

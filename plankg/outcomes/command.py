@@ -1,0 +1,153 @@
+"""``plankg outcomes SOURCE --plan IRI``: read an outcome report, link its figures, store them.
+
+Prints every figure found and what was done with it — linked to a target (task, indicator),
+kept but not linked (and why), or not read (and why) — then the plan's verdicts over every
+report stored so far. ``--dry-run`` stores nothing. Exit 0 when read, 2 when the text or the
+plan cannot be read at all.
+"""
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from ..config import Settings
+from ..vocab import DCTERMS, PLAN, QUDT, RDF
+from . import graph as rdf
+from . import storage
+from .figures import read_figures
+from .linking import Decision, decide, plan_targets
+from .progress import read_statuses
+from .reading import KINDS, OutcomeTextError, read
+from .verdicts import Evidence, verdicts
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", type=Path, help="the report's text (UTF-8)")
+    parser.add_argument("--plan", required=True, help="the plan's IRI, e.g. https://w3id.org/plankg/plan/500103/2023")
+    parser.add_argument("--published", help="the date the report was published, YYYY-MM-DD "
+                        "(orders estimates and final figures; counts 今年 and 去年)")
+    parser.add_argument("--title", help="the report's title (default: its first line)")
+    parser.add_argument("--kind", choices=KINDS, help="the kind of report (default: told by its title)")
+    parser.add_argument("--name", help="the report's name in its IRI (default: the file name)")
+    parser.add_argument("--dry-run", action="store_true", help="print what would be done; store nothing")
+    parser.add_argument("--store", type=Path, help="state folder (env PLANKG_STORE; default data/store)")
+
+
+def main(argv: list[str], settings: Settings) -> int:
+    """Parse ``argv`` as the command's arguments and run it (what plankg/cli.py calls)."""
+    parser = argparse.ArgumentParser(prog="plankg outcomes", description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    if args.store:
+        settings = settings.with_overrides(store_dir_override=args.store.resolve())
+    return run(args, settings)
+
+
+def _published(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise OutcomeTextError(f"--published {text!r}: expected a date YYYY-MM-DD, e.g. 2024-01-09") from None
+
+
+def _evidence(reports: dict[str, Graph]) -> dict[str, list[Evidence]]:
+    linked: dict[str, list[Evidence]] = {}
+    for name, g in reports.items():
+        issued = g.value(URIRef(name), DCTERMS.issued)
+        for obs in g.subjects(RDF.type, PLAN.OutcomeObservation):
+            order = int(str(obs).rsplit("/", 1)[-1]) if str(obs).rsplit("/", 1)[-1].isdigit() else 0
+            e = Evidence(str(obs), g.value(obs, QUDT.numericValue).toPython(),
+                         tuple(sorted(str(q) for q in g.objects(obs, PLAN.qualifier))), str(issued or ""), order)
+            for t in g.objects(obs, PLAN.reportsOn):
+                linked.setdefault(str(t), []).append(e)
+    return linked
+
+
+def _describe(d: Decision) -> str:
+    if d.targets:
+        where = "、".join("the plan's headline target" if t.task == "plan" else f"task {t.task}" for t in d.targets)
+        return f"linked to {where} ({d.targets[0].indicator_written}: {d.targets[0].phrase})"
+    return ("kept, not linked: " if d.read else "not read: ") + d.reason
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        published = _published(args.published)
+        doc = read(args.source, args.kind, args.title)
+        plan_g = storage.plan_graph(settings, args.plan)
+    except (OutcomeTextError, storage.StorageError) as e:
+        print(f"Error: {e}")
+        return 2
+    plan = URIRef(args.plan)
+    year_lit = plan_g.value(plan, PLAN.year)
+    if year_lit is None:
+        print(f"Error: {args.plan}: no such plan in the graph read (no plan:year)")
+        return 2
+    year = int(str(year_lit)[:4])
+    targets = plan_targets(plan_g, plan)
+    figures, unread = read_figures(doc, published.year if published else None)
+    decisions = [decide(f, targets, year, settings.base) for f in figures]
+    tasks = {str(plan_g.value(t, PLAN.number)): str(plan_g.value(t, PLAN.text) or "")
+             for t in plan_g.subjects(PLAN.inPlan, plan) if plan_g.value(t, PLAN.number) is not None}
+    statuses, bad_statuses = read_statuses(doc, tasks) if doc.kind == "task-progress" else ([], [])
+
+    print(f"{args.source}: {doc.kind} ({doc.kind_reason}); plan {args.plan}, year {year}")
+    rows = sorted([(d.figure.line, d.figure.start, d.figure.phrase, _describe(d)) for d in decisions]
+                  + [(u.line, 0, u.text, f"not read: {u.why}") for u in unread])
+    for line, _, text, what in rows:
+        print(f"  line {line:<4} {text}  →  {what}")
+    for s in statuses:
+        print(f"  line {s.line:<4} task {s.task}: {s.written}  →  status {s.status} of task {s.task}")
+    for line, text, why in bad_statuses:
+        print(f"  line {line:<4} {text[:30]}  →  not read: {why}")
+    linked = sum(1 for d in decisions if d.targets)
+    kept = sum(1 for d in decisions if not d.targets and d.read)
+    print(f"figures: {len(decisions) + len(unread)} found, {linked} linked, {kept} kept (not linked), "
+          f"{len(unread) + sum(1 for d in decisions if not d.read)} not read; "
+          f"task statuses: {len(statuses)} read, {len(bad_statuses)} not read")
+
+    report = rdf.report_iri(args.plan, args.name or args.source.stem)
+    graph = rdf.report_graph(doc, args.plan, report, published.isoformat() if published else None,
+                             decisions, statuses)
+
+    def remake(stored: dict[str, Graph]):
+        stored = {**stored, str(report): graph}
+        made = verdicts(targets, _evidence(stored))
+        return rdf.verdicts_iri(args.plan), (rdf.verdict_graph(args.plan, made), made)
+
+    if args.dry_run:
+        _, (_, made) = remake(storage.reports(settings, args.plan))
+        _summary(made)
+        print("dry run: nothing stored")
+        return 0
+    from ..validate import validate
+
+    kept_made = []
+
+    def store_remake(stored):
+        name, (g, made) = remake(stored)
+        kept_made.append(made)
+        return name, g
+    try:
+        files = storage.save(settings, args.plan, report, graph, store_remake,
+                             validate=lambda g, ref: validate(g + ref))
+    except storage.StorageError as e:
+        print(f"Error: {e}")
+        return 2
+    _summary(kept_made[-1])
+    print(f"stored: graph <{report}> ({files[0].name}), verdicts <{rdf.verdicts_iri(args.plan)}>")
+    return 0
+
+
+def _summary(made) -> None:
+    counts = Counter(v.verdict for v in made)
+    estimates = sum(1 for v in made if v.estimate)
+    print("verdicts (every report of the plan): " + ", ".join(
+        f"{counts[k]} {k}" for k in ("met", "missed", "unclear", "not-reported"))
+        + (f" ({estimates} resting on an estimate)" if estimates else ""))

@@ -1,0 +1,209 @@
+"""A document's sentences → the figures they state, each with what it needs to be judged.
+
+The figures are read by the same reader as the plans' targets (plankg.targets.extract), on each
+sentence with what would mislead it masked out (same length, so offsets hold): the base of a
+comparison (比上年, 同比), dates (2024年1月9日), spans of months (1—9月). What reports add is
+read here, with the words of data/outcome-words.toml:
+  * the qualifier as written (预计, 突破, 超, 逾, 左右, 完成 …);
+  * the period: a year written in the sentence before the figure, else 今年/去年 counted from
+    the published date, else the heading's year, else the document's; else none;
+  * what makes a figure no year's figure: a five-year review (heading or sentence), a
+    cumulative or stock figure (累计, 总量, 年末 in its clause), part of a year (1—9月, 上半年);
+  * the indicator name without the report's filler (全年实现地区生产总值 → 地区生产总值) and
+    with the report's names replaced by the plan's (经营主体 → 市场主体).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..scopes import Scope
+from ..target_graph import registered
+from ..targets import extract
+from .reading import Document
+from .words import longest_first, words
+
+ESTIMATE = "预计"
+RESPECTIVELY = "分别"
+SENTENCE_END = "。;；!！?？"
+CLAUSE_END = SENTENCE_END + ",，、:："
+_MASKS = (  # in this order: a span of months before a single date
+    re.compile(r"\d{1,2}\s*[—\-～~至到]\s*\d{1,2}\s*月(?:份)?"),                 # 1—9月
+    re.compile(r"同比|(?:比|较)(?:上年|去年|(?:19|20)\d\d年)(?:同期)?"),  # the base of a comparison
+    re.compile(r"(?:(?:19|20)\d\d年)?\d{1,2}月(?:\d{1,2}日|底|末|份)?"),    # dates
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    line: int
+    start: int  # characters in the whole document
+    end: int
+    sentence: str
+    phrase: str
+    indicator_as_written: str
+    name: str  # the indicator name after the report's words are read
+    kind: str  # growth-rate, level, count, share, duration
+    value: Decimal
+    unit_key: str
+    number_as_written: str
+    unit_as_written: str
+    qualifiers: tuple[str, ...]  # as written, in text order
+    period: int | None
+    period_basis: str  # how the period was found
+    scope: Scope | None
+    not_annual: str = ""  # why this is not a figure of one year, if it is not
+    target_heading: str = ""  # the heading that says these are targets, if any
+
+
+@dataclass(frozen=True)
+class Unread:
+    line: int
+    text: str
+    why: str
+
+
+_POINTS = re.compile(r"[0-9.]+\s*个百分点")  # a difference between two rates, not a rate
+
+
+def _mask(sentence: str) -> str:
+    out = sentence
+    for regex in (*_MASKS, _POINTS):  # before the words below: 比上年 goes whole
+        out = regex.sub(lambda m: " " * len(m.group()), out)
+    for word in words()["period"]["relative_years"]:  # 过去一年 is no figure of one year
+        out = out.replace(word, " " * len(word))
+    return out
+
+
+_ABBREVIATION = re.compile(r"[（(][A-Za-z&\s]+[)）]")  # 地区生产总值（GDP）
+
+
+def _strip(name: str) -> str:
+    """The name without the report's filler words and abbreviations, before synonyms."""
+    name = _ABBREVIATION.sub("", name)
+    w = words()["filler"]
+    before, after = longest_first(w["before"]), longest_first(w["after"])
+    changed = True
+    while changed:
+        changed = False
+        name = name.strip(" ，,、")
+        for f in before:
+            if name.startswith(f) and len(name) > len(f):
+                name, changed = name[len(f):], True
+                break
+        for f in after:
+            if name.endswith(f) and len(name) > len(f):
+                name, changed = name[:-len(f)], True
+                break
+    return name
+
+
+def _clean_name(name: str) -> str:
+    name = _strip(name)
+    for written, plan_word in words()["synonyms"].items():
+        name = name.replace(written, plan_word)
+    return name
+
+
+def _measure(names: tuple[str, ...]) -> str:
+    """The name to find the indicator node by, chosen as the plan's targets choose it
+    (plankg.target_graph.measure_name: the first registered name, else the last)."""
+    cleaned = [_clean_name(n) for n in names]
+    return next((n for n in cleaned if registered(n)), cleaned[-1])
+
+
+def _qualifiers(text: str, estimate: bool = False) -> tuple[str, ...]:
+    found, taken = ([(-1, ESTIMATE)] if estimate and ESTIMATE not in text else []), set()
+    for w in longest_first(words()["qualifiers"]):
+        for m in re.finditer(re.escape(w), text):
+            span = set(range(*m.span()))
+            if not span & taken:
+                taken |= span
+                found.append((m.start(), w))
+    return tuple(w for _, w in sorted(found))
+
+
+def _first_word(text: str, candidates) -> str | None:
+    hits = [(text.find(w), w) for w in candidates if w in text]
+    return min(hits)[1] if hits else None
+
+
+def sentences(doc: Document):
+    """(line, offset in document, sentence) for every sentence of every line but the title's."""
+    for no, line in enumerate(doc.lines, start=1):
+        if no == 1 or line.lstrip().startswith("——"):
+            continue
+        start = 0
+        for i, ch in enumerate(line + "。"):
+            if ch in SENTENCE_END:
+                if line[start:i].strip():
+                    yield no, doc.offsets[no - 1] + start, line[start:i + 1] if i < len(line) else line[start:]
+                start = i + 1
+
+
+def _period(doc: Document, sentence: str, at: int, heading, year_in_sentence: int | None,
+            published: int | None) -> tuple[int | None, str]:
+    if year_in_sentence:
+        return year_in_sentence, "the sentence names it"
+    rel = words()["period"]["relative_years"]
+    word = _first_word(sentence[:at], rel)
+    if word and published is not None:
+        return published + rel[word], f"{word}, counted from the published date"
+    if heading is not None and heading.year:
+        return heading.year, f"the heading says so (line {heading.line})"
+    if doc.year:
+        return doc.year, f"the document's title says so ({doc.kind})"
+    if word:
+        return None, f"{word} with no published date (give --published)"
+    return None, "no year is written in the sentence, its heading or the title"
+
+
+def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], list[Unread]]:
+    """Every figure of the document, and the numbers that could not be read as figures."""
+    per = words()["period"]
+    figures, unread = [], []
+    for no, offset, sentence in sentences(doc):
+        heading = doc.headings[no - 1]
+        if heading is not None and heading.line == no:
+            continue  # the heading itself
+        masked = _mask(sentence)
+        part = _first_word(sentence, per["part_of_year"])
+        e = extract(masked)
+        unread += [Unread(no, m.group(), "percentage points: a difference between two rates, not a figure to link")
+                   for m in _POINTS.finditer(sentence)]
+        for n in e.unexplained:
+            if n.script != "arabic" or (n.start == 0 and sentence[n.end:n.end + 1] in ".．、"):
+                continue  # a numeral inside a word (一年来, 前三季度), or a row's number (1.)
+            unread.append(Unread(no, sentence[max(n.start - 8, 0):n.end + 4],
+                                 f"{n.text}: no unit or no indicator before it"))
+        for t in e.targets:
+            clause = max(masked.rfind(c, 0, t.start) for c in CLAUSE_END) + 1
+            before = sentence[clause:t.end]
+            cumulative = _first_word(before, per["cumulative"])
+            five = heading.five_year if heading else False
+            five_word = _first_word(sentence, per["five_year"])
+            not_annual = ""
+            listed = max(masked.rfind(c, 0, t.start) for c in CLAUSE_END.replace("、", "")) + 1
+            if RESPECTIVELY in sentence[listed:t.end]:
+                unread.append(Unread(no, sentence[t.start:t.end], f"{RESPECTIVELY} pairs several names with several "
+                                     "figures (A、B分别增长x、y): not read, to be read by hand"))
+                continue
+            if five or five_word:
+                not_annual = f"a five-year review ({five_word or heading.text})"
+            elif cumulative:
+                not_annual = f"a cumulative or stock figure ({cumulative})"
+            elif part:
+                not_annual = f"a figure for part of the year ({part.strip()}…)"
+            estimate = ESTIMATE in sentence[:t.end]  # 预计 governs every figure after it in its sentence
+            period, basis = _period(doc, sentence, t.start, heading, t.period, published)
+            bare = _strip(t.indicator.split(t.scope.written, 1)[-1] if t.scope else t.indicator)
+            at = sentence.find(bare, clause, t.end) if bare else -1
+            phrase_start = at + len(bare) if at >= 0 else t.start  # the qualifiers sit between name and figure
+            figures.append(Figure(
+                no, offset + t.start, offset + t.end, sentence.strip(), sentence[t.start:t.end],
+                t.indicator, _measure(t.measure_names),
+                t.kind, t.value, t.unit_key, t.number_as_written, t.unit_as_written,
+                _qualifiers(sentence[phrase_start:t.end], estimate), period, basis, t.scope, not_annual,
+                heading.text if heading and heading.targets else ""))
+    return figures, unread
