@@ -517,6 +517,7 @@ def run(sizes=FULL, repeat: int = 3, quick: bool = False, command: str = "python
     tpl = synthetic.template(settings)
     datasets = [synthetic.generate(n, settings, tpl) for n in sizes]
     work = Path(tempfile.mkdtemp(prefix="work-", dir=synthetic.CACHE))
+    load_before = os.getloadavg()[0]
     b = Bench(tuple(sizes), repeat, quick, work)
     try:
         body = (build(b) + loads(b, datasets) + queries(b, datasets)
@@ -526,11 +527,17 @@ def run(sizes=FULL, repeat: int = 3, quick: bool = False, command: str = "python
     finally:
         shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started
+    load = (load_before, os.getloadavg()[0])
+    busy = max(load) > (os.cpu_count() or 1)
     head = [f"# plankg at scale: {', '.join(map(str, sizes))} plans ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)", "",
             f"Machine: {machine()}.", "",
             (f"Command: `{command}` (took {elapsed / 60:.1f} min, data generation included). Synthetic plans: "
              f"copies of the bundled plan (≈170 tasks, ≈17,000 quads with inference and history each) as districts "
              f"990001…, each with its own unit registry (bench/synthetic.py). Runs per figure: "
              f"{', '.join(f'{b.runs(n)} at {n} plan(s)' for n in sizes)} (canned queries: {b.repeat}"
-             f"{'' if b.quick else ', amendments: at least 3'}, /sparql: see its table)."), ""]
+             f"{'' if b.quick else ', amendments: at least 3'}, /sparql: see its table)."), "",
+            (f"Load average (1 min) at start and end: {load[0]:.1f} and {load[1]:.1f} on {os.cpu_count()} cores"
+             + (". **The machine was busy with other work**: times are inflated and req/s ratios against "
+                "oxigraph serve are unreliable (both servers are starved); CPU ms per request is the steadier "
+                "figure." if busy else ".")), ""]
     return "\n".join(head + goals(b, fast) + body + ["", "## Notes", "", *[f"- {n}" for n in b.notes], ""])

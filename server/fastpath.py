@@ -15,6 +15,7 @@ from http import HTTPStatus
 from functools import lru_cache
 from urllib.parse import parse_qsl
 
+import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" codec error handler
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wsgi import get_current_url
@@ -46,7 +47,10 @@ class FastSparql:
         if (environ.get("PATH_INFO") != "/sparql" or environ.get("REQUEST_METHOD") != "GET"
                 or not qs.startswith("query=") or len(qs) > self.config.max_request_bytes):
             return self.next(environ, start_response)
-        pairs = parse_qsl(qs, keep_blank_values=True)
+        try:  # as werkzeug reads request.args: WSGI gives the raw bytes as latin-1 (a client may send raw UTF-8)
+            pairs = parse_qsl(qs.encode("latin-1").decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+        except UnicodeError:
+            return self.next(environ, start_response)
         base = self.base(environ)
         if len(pairs) != 1 or pairs[0][0] != "query" or not pairs[0][1] or base is None:
             return self.next(environ, start_response)  # Flask says what is wrong, or answers the rarer forms

@@ -36,6 +36,16 @@ def test_fast_path_answers_as_flask_does(app_for, state_copy, query, accept):
         assert fast.headers.get(name) == view.headers.get(name), name
 
 
+def test_raw_utf8_reads_as_flask_reads_it(app_for, state_copy):
+    """WSGI hands the query string over as latin-1 text; a client may send 中文 unescaped."""
+    client = app_for(state_copy, result_cache_mb=0).test_client()
+    query = 'SELECT ?t WHERE { ?t <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER CONTAINS(?l, "任务21") }'
+    fast = client.get("/sparql", environ_overrides={"QUERY_STRING": "query=" + query.encode().decode("latin-1")})
+    view = client.post("/sparql", data={"query": query})
+    assert fast.status_code == 200 and b"task/21" in fast.data, fast.data
+    assert fast.data == view.data
+
+
 def test_fast_path_leaves_other_requests_to_flask(app_for, state_copy):
     client = app_for(state_copy, result_cache_mb=0).test_client()
     assert client.get("/sparql", query_string={"query": "ASK {}", "format": "xml"}).content_type.startswith(
