@@ -40,6 +40,9 @@ def main(argv=None, prog: str = "python -m bench") -> None:
     parser.add_argument("--rejected", type=int, default=50, help="soak: rejected updates (default 50)")
     parser.add_argument("--kills", type=int, default=20, help="soak: kill -9 rounds of each writer (default 20)")
     args = parser.parse_args(argv)
+    from .prereq import require
+
+    require(args.what, prog)  # before any work: say what to install, not fail minutes in
     command = " ".join([prog, *(argv if argv is not None else __import__("sys").argv[1:])])
     if args.what in ("all", "checks"):
         from . import checks

@@ -16,7 +16,6 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import urllib.parse
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import pyoxigraph as ox
 from plankg.config import from_env
 from plankg.server.config import ServerConfig
 from plankg.server.run import prepare
+from .prereq import require, tool
 from .serving import BIN, Server, free_port, plankg_env
 
 from .__main__ import RESULTS
@@ -118,20 +118,19 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
     args = parser.parse_args(argv)
-    if not shutil.which("wrk"):
-        sys.exit("needs wrk: apt-get install wrk")
+    require("server", "python -m bench.server")
     tmp = Path(tempfile.mkdtemp(prefix="plankg-bench-"))
     settings = from_env().with_overrides(store_dir_override=tmp / "store")
     # the benchmark measures serving, not the rules: skip them on import
     skip_checks = lambda data: SimpleNamespace(conforms=True, to_turtle=lambda: "")
     snapshot = prepare(ServerConfig(settings=settings), echo=lambda *_: None, validate=skip_checks)
     ox.Store.read_only(str(snapshot)).dump(str(tmp / "all.nq"), format=ox.RdfFormat.N_QUADS)
-    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(tmp / "ox"), "--file", str(tmp / "all.nq")],
+    subprocess.run([tool("oxigraph"), "load", "--location", str(tmp / "ox"), "--file", str(tmp / "all.nq")],
                    check=True, capture_output=True)
     servers, q = {}, urllib.parse.quote(QUERY)
     try:
         port = free_port()
-        servers["oxigraph serve"] = (Server([str(BIN / "oxigraph"), "serve", "--location", str(tmp / "ox"),
+        servers["oxigraph serve"] = (Server([tool("oxigraph"), "serve", "--location", str(tmp / "ox"),
                                              "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                                             port, dict(os.environ), "/", tmp / "ox.log"), f"/query?query={q}")
         for name, cache in [("plankg serve", "64"), ("plankg serve, no cache", "0")]:

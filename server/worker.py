@@ -22,6 +22,7 @@ from . import formats
 from .limits import Refused
 
 STACK_BYTES = 256 * 1024 * 1024
+READY = ("ready",)  # the first message of every query process, before any job
 
 
 def open_snapshot(path: str) -> ox.Store:
@@ -107,8 +108,9 @@ def main(argv: list[str]) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     os.dup2(os.open(os.devnull, os.O_RDWR), 0)
     threading.stack_size(STACK_BYTES)
-    t = threading.Thread(target=serve, args=(Connection(fd_in, writable=False), Connection(fd_out, readable=False)),
-                         name="query", daemon=True)
+    inbox, outbox = Connection(fd_in, writable=False), Connection(fd_out, readable=False)
+    outbox.send(READY)  # started: from now on the pool's time limit counts the query only
+    t = threading.Thread(target=serve, args=(inbox, outbox), name="query", daemon=True)
     t.start()
     t.join()
 
