@@ -133,10 +133,12 @@ def link_wikidata(ctx, answer, endpoint, out):
         plankg link wikidata --answer wdqs-answer.json
     """
     from . import link as linking
+    from . import reference as reference_data
+    from .files import atomic_write
     from .serialize import turtle
 
     settings = _settings(ctx)
-    reference = pipeline.reference_graph(settings)
+    reference = reference_data.graph(settings)
     prefixes = sorted({code[:2] for code in linking.ours(reference)})
     try:
         if answer:
@@ -151,7 +153,7 @@ def link_wikidata(ctx, answer, endpoint, out):
     result = linking.link(data, reference, source)
     target = out or settings.linksets_dir / "wikidata.ttl"
     target.parent.mkdir(parents=True, exist_ok=True)
-    pipeline.atomic_write(target, turtle(result.graph))
+    atomic_write(target, turtle(result.graph))
     click.echo(result.to_text(), nl=False)
     click.echo(f"→ {_rel(target)}")
 
@@ -270,6 +272,9 @@ def query(ctx, name, params, fmt, bom):
         plankg query targets --format csv --bom > targets.csv   # for Excel
         plankg query my-question.rq
     """
+    from . import reference
+    from .store import load_built
+
     settings = _settings(ctx)
     values = {}
     for item in params:
@@ -285,7 +290,7 @@ def query(ctx, name, params, fmt, bom):
             q = canned.from_file(path)
         else:
             q = canned.get(name)
-        store = pipeline.load_store(settings)
+        store = load_built(settings, reference.graph(settings, further=False))
     except (canned.QueryError, FileNotFoundError, ValueError) as e:
         raise click.ClickException(str(e)) from None
     try:
@@ -328,16 +333,10 @@ def validate_command(ctx, source, fmt):
         plankg validate data/source/yuzhong-2023-key-tasks.txt
         plankg validate data/build/500103-2023.ttl --format turtle > report.ttl
     """
-    from .validate import validate
+    from .check import check
 
     settings = _settings(ctx)
-    data = _plan_graph(source or settings.bundled_plan, settings)
-    try:  # checked against its own district's registry, as amendments are
-        district = str(pipeline.plan_iri(data))[len(settings.base + "plan/"):].split("/")[0]
-    except ValueError:
-        district = None
-    data += pipeline.reference_graph(settings, district)
-    report = validate(data)
+    report = check(_plan_graph(source or settings.bundled_plan, settings), settings)
     out = {"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
     click.echo(out, nl=not out.endswith("\n"))
     ctx.exit(0 if report.conforms else 1)
@@ -346,6 +345,8 @@ def validate_command(ctx, source, fmt):
 def _plan_graph(source: Path, settings: Settings):
     """One plan's graph: a text built in memory, or a built graph file; _Unreadable if neither."""
     from rdflib import Dataset, Graph
+
+    from .iris import plan_iri
 
     if not source.is_file():
         raise _Unreadable(f"{source}: no such file")
@@ -366,7 +367,7 @@ def _plan_graph(source: Path, settings: Settings):
     for s, p, o, *_ in (parsed.quads((None, None, None, None)) if fmt == "trig" else parsed):
         graph.add((s, p, o))
     try:
-        pipeline.plan_iri(graph)
+        plan_iri(graph)
     except ValueError as e:
         raise _Unreadable(f"{source}: {e}") from None
     return graph
@@ -375,13 +376,12 @@ def _plan_graph(source: Path, settings: Settings):
 # -- Versions and amendments -------------------------------------------------
 
 def _repository(settings, store):
-    from .validate import validate
     from .versions import Repository, RepositoryError
 
     if store:
         settings = settings.with_overrides(store_dir_override=store.resolve())
     try:
-        return Repository.open(settings, validate=lambda g, ref: validate(g + ref))
+        return Repository.open(settings, validate=True)
     except (RepositoryError, FileNotFoundError, ValueError) as e:
         raise click.ClickException(str(e)) from None
 

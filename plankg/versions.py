@@ -30,13 +30,13 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from . import reason, serialize
+from . import reason, reference, serialize
+from .check import check
 from .config import Settings
+from .files import atomic_write
 from .graph import PREFIXES
-from . import resources
-from .pipeline import (ONTOLOGY_FILES, atomic_write, plan_iri, reasoned_reference, reference_files,
-                       reference_graph, registry_graph)
-from .store import REFERENCE, UNITS, Store, district_of, read_turtle
+from .iris import district_of, plan_iri, plan_key
+from .store import REFERENCE, UNITS, Store, read_turtle
 from .vocab import DCTERMS, PLAN, PROV, RDF, RDFS, XSD
 
 IRI_FILE = "IRI"  # in each plan's folder: the plan's IRI, written once with its first version
@@ -106,12 +106,6 @@ def _acknowledged(g: Graph, plan: str, activity) -> tuple:
     return tuple(out)
 
 
-def plan_key(plan: str) -> str:
-    """…/plan/500103/2023 → 500103-2023 (the folder name)."""
-    code, year = plan.rstrip("/").split("/")[-2:]
-    return f"{code}-{year}"
-
-
 def digest(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -129,8 +123,6 @@ class Repository:
     def __init__(self, settings: Settings, root: Path):
         self.settings, self.root = settings, root
         self._store: Store | None = None
-        self._reference: Graph | None = None
-        self._scoped: dict[tuple[str, str], Graph] = {}  # (kind, district) → graph
 
     # -- opening -------------------------------------------------------------
 
@@ -139,8 +131,9 @@ class Repository:
              validate=None) -> "Repository":
         """Open the state folder; on first use, import every built plan as its version 1.
 
-        ``validate(graph, reference) -> report`` checks each imported plan; a plan with
-        violations is refused (RepositoryError) rather than served unchecked.
+        ``validate``: True (plankg.validate.validate) or a function ``data -> Report`` checks each
+        imported plan (:func:`plankg.check.check`); a plan with violations is refused
+        (RepositoryError) rather than served unchecked. None imports without checking.
         """
         repo = cls(settings, (root or settings.store_dir).resolve())
         if initialise:
@@ -156,7 +149,7 @@ class Repository:
                 continue
             report = None
             if validate is not None:
-                report = validate(g, self.shared_for(plan))
+                report = check(g, self.settings, validate=None if validate is True else validate)
                 if not report.conforms:
                     raise RepositoryError(f"{path}: the built plan has rule violations; see `plankg validate`:\n"
                                           + report.to_text())
@@ -167,41 +160,16 @@ class Repository:
     def district_of(self, plan: str) -> str:
         return district_of(self.settings.base, plan)
 
-    def shared_for(self, plan: str) -> Graph:
-        """Ontology, concept schemes and the plan's district's registry, as written: what an
-        amendment is validated against. Other districts' units are left out, so the cost of a
-        check does not grow with the districts loaded."""
-        return self._scoped_graph("shared", self.district_of(plan), reference_graph)
-
     def reference_for(self, plan: str) -> Graph:
-        """The same plus what the ontology implies for it: what a plan's inference runs against."""
-        return self._scoped_graph("reasoned", self.district_of(plan), reasoned_reference)
-
-    def _scoped_graph(self, kind: str, district: str, make) -> Graph:
-        if (kind, district) not in self._scoped:
-            self._scoped[(kind, district)] = make(self.settings, district)
-        return self._scoped[(kind, district)]
-
-    @property
-    def reference(self) -> Graph:
-        """The shared reference data (without the further districts' registries, which have
-        graphs of their own) and what the ontology implies for it: the store's reference graph,
-        which queries read (computed only when its files changed)."""
-        if self._reference is None:
-            self._reference = reasoned_reference(self.settings, further=False)
-        return self._reference
-
-    def reference_digest(self) -> str:
-        """A digest of the files the reference graph is made from (cheap: no parsing)."""
-        h = hashlib.sha256(self.settings.base.encode())
-        for name in ONTOLOGY_FILES:
-            h.update(name.encode() + resources.text(name).encode("utf-8"))
-        for path in reference_files(self.settings, further=False):
-            h.update(str(path.name).encode() + path.read_bytes())
-        return "sha256:" + h.hexdigest()
+        """The plan's district's reference data and what the ontology implies for it: what the
+        plan's inference runs against (plankg.reference keeps it while its files are unchanged)."""
+        return reference.reasoned(self.settings, self.district_of(plan))
 
     def plan_dir(self, plan: str) -> Path:
         return self.root / "plans" / plan_key(plan)
+
+    def version_path(self, plan: str, number: int) -> Path:
+        return self.plan_dir(plan) / f"v{number}.ttl"
 
     def history_path(self, plan: str) -> Path:
         return self.plan_dir(plan) / "history.ttl"
@@ -230,7 +198,7 @@ class Repository:
             number = int(g.value(v, PLAN.versionNumber))
             prev = g.value(v, PROV.wasRevisionOf)
             versions.append(Version(
-                plan, number, str(v), self.plan_dir(plan) / f"v{number}.ttl",
+                plan, number, str(v), self.version_path(plan, number),
                 str(g.value(v, PROV.generatedAtTime)), str(g.value(g.value(activity, PROV.wasAssociatedWith), RDFS.label) or ""),
                 str(g.value(activity, RDFS.comment) or ""), str(prev) if prev else None,
                 str(g.value(v, DCTERMS.identifier)), _acknowledged(g, plan, activity)))
@@ -409,14 +377,14 @@ class Repository:
         store = self.store if self._store is None else self._store
         changed = []
         ref_name = self.settings.base + REFERENCE
-        ref_digest = self.reference_digest()
+        ref_digest = reference.digest(self.settings)
         rows = store.select("PREFIX plan: <https://w3id.org/plankg/ontology#> SELECT ?g ?d ?stamp WHERE { "
                             "GRAPH ?g { ?g plan:contentDigest ?d OPTIONAL { ?g plan:fileStamp ?stamp } } }").rows
         held = {r[0]: r[1] for r in rows}
         stamps = {r[0]: r[2] for r in rows}
         if held.get(ref_name) != ref_digest:
             ref = Graph()
-            ref += self.reference
+            ref += reference.reasoned(self.settings, further=False)  # the reference graph queries read
             ref.add((URIRef(ref_name), PLAN.contentDigest, Literal(ref_digest)))
             store.replace_graphs({ref_name: ref})
             changed.append(ref_name)
@@ -444,7 +412,7 @@ class Repository:
             name = units + district
             if held.get(name) == ref_digest and stamps.get(name) == _stamp(path):
                 continue
-            g = registry_graph(self.settings, district)
+            g = reference.registry_graph(self.settings, district)
             g.add((URIRef(name), PLAN.contentDigest, Literal(ref_digest)))
             g.add((URIRef(name), PLAN.fileStamp, Literal(_stamp(path))))
             graphs[name] = g

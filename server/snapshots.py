@@ -117,36 +117,27 @@ class Snapshots:
             if old != keep:
                 shutil.rmtree(old, ignore_errors=True)
 
-    # -- validation reports, one file per plan version ------------------------
+    # -- validation reports: the one kept beside each plan version ----------
 
     def report_path(self, plan: str, number: int) -> Path:
-        from plankg.versions import plan_key
+        """The report of a plan version: the file the repository keeps beside the version."""
+        from plankg.versions import Repository
 
-        return self.folder / "reports" / f"{plan_key(plan)}-v{number}.ttl"
+        return Repository(self.settings, self.root).version_path(plan, number).with_suffix(".report.ttl")
 
     def write_reports(self, repo, given: dict | None = None) -> None:
-        """Write the validation report of each plan's current version that has none yet."""
+        """Make the report of each plan's current version that has none yet (a version imported
+        without a check); ``given`` holds reports already made (an accepted amendment's)."""
         validate = self.validate or validator()
         if validate is None:
             return
-        from rdflib import Graph
-
-        from plankg.pipeline import atomic_write
+        from plankg.check import check
+        from plankg.files import atomic_write
 
         for plan in list(given) if given else repo.plans():
             version = repo.current(plan)
             target = self.report_path(plan, version.number)
             if target.is_file():
                 continue
-            report = (given or {}).get(plan)
-            text = report.to_turtle() if report is not None else repo.report_text(plan)
-            if text is None:  # a version stored without its report
-                data = Graph()
-                data += repo.version_graph(plan)
-                data += repo.shared_for(plan)
-                text = validate(data).to_turtle()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, text)
-
-
-
+            report = (given or {}).get(plan) or check(repo.version_graph(plan), self.settings, validate=validate)
+            atomic_write(target, report.to_turtle())
