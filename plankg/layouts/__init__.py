@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..sources import PlanSyntaxError, PlanText, Problem, _Reader
+from ..reading import LAYOUTS, PlanSyntaxError, PlanText, Problem  # noqa: F401 (LAYOUTS: for callers)
 from . import stream, table
+from .lines import LinesReader
 from .common import LineIndex, apply_lead_rule, drop_cut_off_name, lead_rule
 
-LAYOUTS = ("lines", "brackets", "parentheses", "inline", "ordinal", "one-line", "table")
 DISTRICT_RE = re.compile(r"^\s*(?:关于印发|关于|印发)?(?P<d>[一-鿿]{1,10}?(?:自治县|区|县|市|旗))(?:人民政府|政府|\s*\d{4}年)", re.M)
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
 
@@ -96,7 +96,7 @@ def read(path: str, text: str, layout: str | None = None) -> PlanText:
         why = "given (--layout)"
     if layout == "lines":
         try:
-            plan = _Reader(path, text).read()
+            plan = LinesReader(path, text).read()
         except PlanSyntaxError as e:
             if auto and e.line is None:
                 raise PlanSyntaxError(path, None, f"{e.message}, and no unit field (牵头单位:…, 责任单位:…) "
