@@ -224,6 +224,33 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
     return Outcome(plan, True, report, new, version)
 
 
+def proposal(path: Path):
+    """The change in a file: a SPARQL Update (.ru, .rq, .sparql) or a revised text of the whole plan."""
+    if path.suffix in (".ru", ".rq", ".sparql"):
+        return SparqlUpdate(path.read_text(encoding="utf-8"))
+    if not path.is_file():
+        raise AmendmentError(f"{path}: no such file")
+    return RevisedText(path)
+
+
+def amend_from_file(settings, path: Path, plan: str | None, **options) -> Outcome:
+    """``plankg amend``: the change in ``path`` to ``plan`` (default: the only plan), under the
+    writers' lock that a running server's writers take too; the store is closed after, and an
+    accepted version is indexed at once, so a server's next snapshot need not re-read it."""
+    from .versions import choose_plan, close, write_lock
+
+    with write_lock(settings.store_dir):
+        repo = Repository.open(settings, validate=True)
+        try:
+            plan = choose_plan(repo.plans(), plan, repo.root)
+            outcome = amend(repo, plan, proposal(path), **options)
+            if outcome.accepted:
+                repo.index(plan, outcome.candidate)
+            return outcome
+        finally:
+            close(repo)
+
+
 def _acknowledge(report, keys: list[str], earlier: dict) -> list:
     """Mark the results named by ``keys`` acknowledged (and those acknowledged in earlier versions);
     refuse a key that names none of them. Returns the results newly acknowledged."""

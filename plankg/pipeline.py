@@ -141,4 +141,44 @@ def write(result: Build, out_dir: Path, settings: Settings) -> Path:
     return target
 
 
-__all__ = ["Build", "build", "write", "read_meta", "find_meta", "PlanSyntaxError", "MetadataError"]
+class Unreadable(ValueError):
+    """A plan given on the command line that is neither a readable text nor a built graph."""
+
+
+GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig"}
+
+
+def plan_graph(source: Path, settings: Settings) -> Graph:
+    """One plan's graph: a plan text (.txt, its .toml beside it) built in memory, or a built graph
+    file (.ttl, .nt, .trig); Unreadable, naming the file and what was expected, if neither."""
+    from rdflib import Dataset
+
+    from .iris import plan_iri
+
+    if not source.is_file():
+        raise Unreadable(f"{source}: no such file")
+    if source.suffix == ".txt":
+        try:
+            return build(source, settings).graph
+        except (PlanSyntaxError, MetadataError) as e:
+            raise Unreadable(str(e)) from None
+    if source.suffix not in GRAPH_FORMATS:
+        raise Unreadable(f"{source}: expected a plan text (.txt) or a built graph (.ttl, .nt, .trig)")
+    fmt = GRAPH_FORMATS[source.suffix]
+    try:
+        parsed = Dataset().parse(source, format=fmt) if fmt == "trig" else Graph().parse(source, format=fmt)
+    except Exception as e:  # noqa: BLE001 - each rdflib parser raises its own error type
+        problem = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise Unreadable(f"{source}: not valid {fmt}: {problem}") from None
+    graph = Graph()
+    for s, p, o, *_ in (parsed.quads((None, None, None, None)) if fmt == "trig" else parsed):
+        graph.add((s, p, o))
+    try:
+        plan_iri(graph)
+    except ValueError as e:
+        raise Unreadable(f"{source}: {e}") from None
+    return graph
+
+
+__all__ = ["Build", "build", "write", "read_meta", "find_meta", "PlanSyntaxError", "MetadataError", "plan_graph",
+           "Unreadable"]
