@@ -10,14 +10,13 @@ process opens the newest checkpoint read-only. Which one is newest follows the r
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from plankg.config import Settings
-from plankg.versions import close, write_lock  # noqa: F401 (used by the server's writers)
+from plankg.versions import close, snapshot_name, write_lock  # noqa: F401 (close: used by the server's writers)
 
 KEEP = 3  # snapshots kept: the newest, and older ones a slow reader may still be using
 
@@ -48,7 +47,7 @@ class Snapshots:
             return ""
 
     def name_for(self, head: str) -> str:
-        return hashlib.sha256(head.encode("utf-8")).hexdigest()[:16]
+        return snapshot_name(head)
 
     def current(self) -> Path:
         """The newest published snapshot, publishing it first if HEAD moved and nobody has yet."""
