@@ -58,6 +58,3 @@ class Registry:
     def resolve(self, name: str, division_code: str) -> URIRef | None:
         """The unit or group a name refers to in a district, or None when unregistered."""
         return self._index.get((division_code, normalise(name)))
-
-    def is_group(self, unit: URIRef) -> bool:
-        return (unit, RDF.type, PLAN.UnitGroup) in self.graph
