@@ -54,9 +54,10 @@ def prepare(config: ServerConfig, echo=print, validate=None):
             for leftover in repo.tidy():
                 echo(f"removed {leftover.relative_to(root)}: left by a writer that was stopped before its commit")
             path = snapshots.publish(repo, locked=True)
+            plans = repo.plans()
         finally:
             close(repo)
-    echo(f"state folder {root}: {', '.join(Repository.open(settings, root, initialise=False).plans())}")
+    echo(f"state folder {root}: {', '.join(plans)}")  # the repository is opened once per process
     if config.store_url:
         from .remote import RemoteEngine
 
