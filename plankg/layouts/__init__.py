@@ -22,7 +22,7 @@ import re
 from collections import Counter
 
 from ..reading import LAYOUTS, PlanSyntaxError, PlanText, Problem  # noqa: F401 (LAYOUTS: for callers)
-from . import stream, table
+from . import marks, stream, table
 from .lines import LinesReader
 from .common import LineIndex, apply_lead_rule, drop_cut_off_name, lead_rule
 
@@ -35,10 +35,10 @@ def detect(text: str) -> tuple[str, str]:
     if (line := table.find_table(text)) is not None:
         return "table", f"a table flattened to text: a 序号 header with unit columns on line {line}"
     index = LineIndex(text)
-    fields = stream.field_marks(text)
+    fields = marks.field_marks(text)
     if not fields:
         return "lines", "no unit field in [ ], ( ) or after a task; read as task lines with unit lines"
-    shared = stream.several_tasks_on_a_line(text, index, fields)
+    shared = marks.several_tasks_on_a_line(text, index, fields)
     if shared:
         lines = sum(1 for line in text.splitlines() if line.strip())
         if lines == 1:
@@ -65,7 +65,7 @@ def detect(text: str) -> tuple[str, str]:
              "inline": "after the task text on the same line", "lines": "on lines of their own"}[place]
     why = f"{count} of {sum(places.values())} unit fields are {where} (first on line {first[place]})"
     if place == "lines":
-        kind = stream.task_kind(text, index, fields, mid_line=False)
+        kind = marks.task_kind(text, index, fields, mid_line=False)
         if kind != "arabic":
             return "ordinal", f"{why}; tasks are numbered like {_example(kind)}"
     return place, why
