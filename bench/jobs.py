@@ -19,7 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from plankg import canned, pipeline, resources
+from plankg import canned, reference as reference_data, resources
+from plankg.store import load_built
 from plankg.store import REFERENCE, Store, to_ox
 from plankg.validate import validate
 from plankg.versions import Repository
@@ -71,9 +72,9 @@ def stream(kind: str, ds: synthetic.Dataset, items: list[str], *args, timeout: f
 def _files(ds: synthetic.Dataset):
     """(graph name, Turtle file) of everything ``plankg query`` loads: reference files, then each plan."""
     reference = ds.base + REFERENCE
-    for name in pipeline.ONTOLOGY_FILES:
+    for name in reference_data.ONTOLOGY_FILES:
         yield reference, Path(str(resources.path(name)))
-    for path in pipeline.reference_files(ds.settings()):
+    for path in reference_data.files(ds.settings()):
         yield reference, path
     for path in sorted(ds.build.glob("*-*[0-9].ttl")):
         plan = ds.base + "plan/" + path.stem.replace("-", "/")
@@ -82,8 +83,8 @@ def _files(ds: synthetic.Dataset):
 
 
 def load_store(ds, *_):
-    """plankg's own load path for many plans (``plankg query``): pipeline.load_store, in memory."""
-    return {"quads": len(pipeline.load_store(ds.settings()))}
+    """plankg's own load path for many plans (``plankg query``): store.load_built, in memory."""
+    return {"quads": len(load_built(ds.settings(), reference_data.graph(ds.settings(), further=False)))}
 
 
 def ox_files(ds, *_):
@@ -177,7 +178,7 @@ def validation(ds, scope, repeat):
     _warm(ds)
     # one plan: its own district's registry only, as Repository.shared_for gives an amendment
     data = Graph()
-    data += pipeline.reference_graph(ds.settings(), synthetic.code(1) if scope == "one" else None)
+    data += reference_data.graph(ds.settings(), synthetic.code(1) if scope == "one" else None)
     for path in sorted(ds.build.glob("*-*[0-9].ttl"))[: 1 if scope == "one" else None]:
         data.parse(path, format="turtle")
     runs = []

@@ -110,7 +110,7 @@ def build(b: Bench) -> list[str]:
 # -- loading -----------------------------------------------------------------------------------
 
 LOADS = [  # (plankg's path, its job, cap) against (pyoxigraph on the same data, its job)
-    ("`plankg query`'s load (pipeline.load_store, in memory)", "load-store", math.inf,
+    ("`plankg query`'s load (store.load_built, in memory)", "load-store", math.inf,
      "pyoxigraph `bulk_load` of the same Turtle files, in memory", "ox-files"),
     ("state-folder index rebuilt from its files (Repository.sync: infer, index; on disk)", "index", INDEX_CAP,
      "pyoxigraph `bulk_load` of the index's N-Quads, on disk", "ox-index"),

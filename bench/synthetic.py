@@ -36,7 +36,8 @@ from rdflib import Graph
 from plankg import pipeline
 from plankg.config import Settings, from_env
 from plankg.store import UNITS
-from plankg.versions import HEAD, Repository, close, digest, plan_key
+from plankg.iris import plan_key
+from plankg.versions import HEAD, Repository, close, digest
 
 REPO = Path(__file__).resolve().parent.parent
 CODE = "500103"

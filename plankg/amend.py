@@ -20,7 +20,9 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from . import pipeline
+from .check import check
 from .graph import Iris
+from .iris import plan_iri
 from .sources import PlanSyntaxError
 from .store import memoised, to_ox, to_rdflib
 from .versions import Repository, Version
@@ -187,7 +189,7 @@ def candidate(repo: Repository, plan: str, change, current: Graph | None = None)
     else:  # pragma: no cover - programming error
         raise TypeError(f"not a change: {change!r}")
     try:
-        found = str(pipeline.plan_iri(result))
+        found = str(plan_iri(result))
     except ValueError:
         raise AmendmentError(f"the change removes the plan node {plan} itself") from None
     if found != plan:
@@ -205,20 +207,14 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
         reason: why; kept with each acknowledgement in the version's PROV record.
     Acknowledgements of earlier versions still hold while the result keeps its value.
     """
-    from .validate import stored_report, validate_change
-
     accept = [a.strip() for a in accept if a and a.strip()]
     if accept and not (reason or "").strip():
         raise AmendmentError("an acknowledgement needs a reason (--reason TEXT / reason=)")
     repo.current(plan)  # a clear error for an unknown plan, before any work
     old = repo.version_graph(plan)
     new = candidate(repo, plan, change, old)
-    data = Graph()
-    data += new
-    data += repo.shared_for(plan)
-    kept = repo.report_text(plan)
     # only what the change touches is re-checked, against the report kept with the current version
-    report = validate_change(old, new, data, stored_report(kept) if kept else None)
+    report = check(new, repo.settings, since=(old, repo.report_text(plan)))
     acknowledged = _acknowledge(report, accept, repo.acknowledgements(plan))
     if not report.conforms:
         return Outcome(plan, False, report, new)
@@ -226,6 +222,33 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
     version = repo.commit(plan, new, agent=agent, message=message, used=used, report=report, hooks=hooks,
                          acknowledged=[(r, reason) for r in acknowledged])
     return Outcome(plan, True, report, new, version)
+
+
+def proposal(path: Path):
+    """The change in a file: a SPARQL Update (.ru, .rq, .sparql) or a revised text of the whole plan."""
+    if path.suffix in (".ru", ".rq", ".sparql"):
+        return SparqlUpdate(path.read_text(encoding="utf-8"))
+    if not path.is_file():
+        raise AmendmentError(f"{path}: no such file")
+    return RevisedText(path)
+
+
+def amend_from_file(settings, path: Path, plan: str | None, **options) -> Outcome:
+    """``plankg amend``: the change in ``path`` to ``plan`` (default: the only plan), under the
+    writers' lock that a running server's writers take too; the store is closed after, and an
+    accepted version is indexed at once, so a server's next snapshot need not re-read it."""
+    from .versions import choose_plan, close, write_lock
+
+    with write_lock(settings.store_dir):
+        repo = Repository.open(settings, validate=True)
+        try:
+            plan = choose_plan(repo.plans(), plan, repo.root)
+            outcome = amend(repo, plan, proposal(path), **options)
+            if outcome.accepted:
+                repo.index(plan, outcome.candidate)
+            return outcome
+        finally:
+            close(repo)
 
 
 def _acknowledge(report, keys: list[str], earlier: dict) -> list:

@@ -131,6 +131,17 @@ def load_all() -> dict[str, CannedQuery]:
             for p in resources.listing("queries", ".rq")}
 
 
+def find(name: str) -> CannedQuery:
+    """A canned query by name (queries/NAME.rq), or the query in a .rq/.sparql file."""
+    if name.endswith((".rq", ".sparql")):
+        from pathlib import Path
+
+        if not Path(name).is_file():
+            raise QueryError(f"{name}: no such file")
+        return from_file(Path(name))
+    return get(name)
+
+
 def get(name: str) -> CannedQuery:
     queries = load_all()
     if name not in queries:

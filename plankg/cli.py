@@ -1,24 +1,28 @@
-"""The ``plankg`` command: read and build plans, run canned questions."""
+"""The ``plankg`` command: it parses arguments and prints; the work is done by the library.
+
+Commands that read and build plans and ask questions are here; those of the state folder (amend,
+history, diff) are in plankg.cli_state, the server's (serve, bench) in plankg.cli_server. Every
+module a command needs is imported inside it, so ``plankg --help`` and each command load only
+what they use (no Flask, gunicorn or pySHACL for ``plankg build``).
+"""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
-import unicodedata
 from pathlib import Path
 
 import click
 
-from . import canned, pipeline
-from .config import Settings, from_env
-from .layouts import LAYOUTS, summary
-from .sources import PlanSyntaxError
+from .config import from_env
+from .reading import LAYOUTS
 
 
-def _settings(ctx: click.Context) -> Settings:
-    return ctx.obj
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @click.group()
@@ -26,7 +30,7 @@ def _settings(ctx: click.Context) -> Settings:
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder with source/, build/ and units.ttl (env PLANKG_DATA_DIR).")
 @click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where built graphs are written and read (env PLANKG_BUILD_DIR; default DATA_DIR/build).")
+              help="Where built graphs are written and read (env PLANKG_BUILD_DIR; see README).")
 @click.version_option(package_name="plankg")
 @click.pass_context
 def cli(ctx, base, data_dir, build_dir):
@@ -59,7 +63,9 @@ def build(ctx, sources, district, code, year, title, publisher, layout):
         plankg build
         plankg build shapingba-2022.txt --district 沙坪坝区 --code 500106 --year 2022
     """
-    settings = _settings(ctx)
+    from . import pipeline
+
+    settings = ctx.obj
     sources = sources or (settings.bundled_plan,)
     given = [n for n, v in (("--district", district), ("--code", code), ("--year", year)) if v]
     meta = None
@@ -76,7 +82,7 @@ def build(ctx, sources, district, code, year, title, publisher, layout):
                         district=district, division_code=code, year=year, layout=layout)
     try:
         results = [pipeline.build(s, settings, meta=meta) for s in sources]  # read everything before writing
-    except (PlanSyntaxError, pipeline.MetadataError) as e:
+    except (pipeline.PlanSyntaxError, pipeline.MetadataError) as e:
         raise click.ClickException(str(e)) from None
     for result in results:
         path = pipeline.write(result, settings.build_dir, settings)
@@ -93,6 +99,7 @@ def build(ctx, sources, district, code, year, title, publisher, layout):
 def _report_unregistered(result) -> None:
     """List the unit names the registry lacks, with the kind their names suggest, for a person to confirm."""
     from .classify import guess
+    from .tables import width
     from .vocab import PLAN, RDF, SKOS
 
     g = result.graph
@@ -101,9 +108,9 @@ def _report_unregistered(result) -> None:
         return
     click.echo(f"  {len(names)} unit name(s) not in the registry (data/units.ttl); best guesses, "
                f"to confirm before registering:")
-    width = max(_width(n) for n in names)
+    column = max(width(n) for n in names)
     for name in names:
-        click.echo(f"    {name}{' ' * (width - _width(name))}  {guess(name).describe()}")
+        click.echo(f"    {name}{' ' * (column - width(name))}  {guess(name).describe()}")
 
 
 @cli.group()
@@ -133,25 +140,11 @@ def link_wikidata(ctx, answer, endpoint, out):
         plankg link wikidata --answer wdqs-answer.json
     """
     from . import link as linking
-    from .serialize import turtle
 
-    settings = _settings(ctx)
-    reference = pipeline.reference_graph(settings)
-    prefixes = sorted({code[:2] for code in linking.ours(reference)})
     try:
-        if answer:
-            data, source = json.loads(answer.read_text(encoding="utf-8")), f"saved WDQS answer {answer.name}"
-        else:
-            endpoint = endpoint or linking.WDQS
-            data, source = linking.fetch(endpoint, prefixes), f"SPARQL endpoint {endpoint}"
-    except (OSError, ValueError) as e:
-        raise click.ClickException(f"could not get the Wikidata answer: {e}") from None
-    if not isinstance(data, dict) or "results" not in data:
-        raise click.ClickException("the answer is not SPARQL JSON results (expected an object with \"results\")")
-    result = linking.link(data, reference, source)
-    target = out or settings.linksets_dir / "wikidata.ttl"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    pipeline.atomic_write(target, turtle(result.graph))
+        result, target = linking.wikidata(ctx.obj, answer, endpoint, out)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
     click.echo(result.to_text(), nl=False)
     click.echo(f"→ {_rel(target)}")
 
@@ -172,6 +165,7 @@ def classify(names, fmt):
         plankg classify 区发展和改革局 县税务局 各乡镇(街道)
     """
     from .classify import guess
+    from .tables import render
 
     guesses = [guess(n) for n in names]
     if fmt == "json":
@@ -204,7 +198,9 @@ def read_command(ctx, source, layout, fmt):
         plankg read other-district-2024.txt
         plankg read other-district-2024.txt --layout one-line --format json
     """
-    from .sources import read_plan
+    from .layouts import summary
+    from .sources import PlanSyntaxError, read_plan
+    from .tables import render
 
     try:
         plan = read_plan(source, layout=layout)
@@ -244,13 +240,6 @@ def docs(out):
     click.echo(f"ontology documentation → {_rel(ontology_docs.write(out))}")
 
 
-def _rel(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 @cli.command()
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -270,7 +259,11 @@ def query(ctx, name, params, fmt, bom):
         plankg query targets --format csv --bom > targets.csv   # for Excel
         plankg query my-question.rq
     """
-    settings = _settings(ctx)
+    from . import canned
+    from .asking import query_store
+    from .tables import render
+
+    settings = ctx.obj
     values = {}
     for item in params:
         key, sep, value = item.partition("=")
@@ -278,14 +271,8 @@ def query(ctx, name, params, fmt, bom):
             raise click.ClickException(f"--param {item!r}: expected NAME=VALUE, e.g. --param unit=区发改委")
         values[key] = value
     try:
-        if name.endswith((".rq", ".sparql")):
-            path = Path(name)
-            if not path.is_file():
-                raise canned.QueryError(f"{name}: no such file")
-            q = canned.from_file(path)
-        else:
-            q = canned.get(name)
-        store = pipeline.load_store(settings)
+        q = canned.find(name)
+        store = query_store(settings)
     except (canned.QueryError, FileNotFoundError, ValueError) as e:
         raise click.ClickException(str(e)) from None
     try:
@@ -304,9 +291,6 @@ class _Unreadable(click.ClickException):
     """The input could not be read at all: exit 2, as pySHACL's CLI does."""
 
     exit_code = 2
-
-
-GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig"}
 
 
 @cli.command("validate")
@@ -328,339 +312,26 @@ def validate_command(ctx, source, fmt):
         plankg validate data/source/yuzhong-2023-key-tasks.txt
         plankg validate data/build/500103-2023.ttl --format turtle > report.ttl
     """
-    from .validate import validate
+    from .check import check
+    from .pipeline import Unreadable, plan_graph
 
-    settings = _settings(ctx)
-    data = _plan_graph(source or settings.bundled_plan, settings)
-    try:  # checked against its own district's registry, as amendments are
-        district = str(pipeline.plan_iri(data))[len(settings.base + "plan/"):].split("/")[0]
-    except ValueError:
-        district = None
-    data += pipeline.reference_graph(settings, district)
-    report = validate(data)
+    settings = ctx.obj
+    try:
+        plan = plan_graph(source or settings.bundled_plan, settings)
+    except Unreadable as e:
+        raise _Unreadable(str(e)) from None
+    report = check(plan, settings)
     out = {"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
     click.echo(out, nl=not out.endswith("\n"))
     ctx.exit(0 if report.conforms else 1)
 
 
-def _plan_graph(source: Path, settings: Settings):
-    """One plan's graph: a text built in memory, or a built graph file; _Unreadable if neither."""
-    from rdflib import Dataset, Graph
+# -- The state folder and the server: their commands are in plankg.cli_state and plankg.cli_server --
+from . import cli_reports, cli_server, cli_state  # noqa: E402 - registered after the group is defined
 
-    if not source.is_file():
-        raise _Unreadable(f"{source}: no such file")
-    if source.suffix == ".txt":
-        try:
-            return pipeline.build(source, settings).graph
-        except (PlanSyntaxError, pipeline.MetadataError) as e:
-            raise _Unreadable(str(e)) from None
-    if source.suffix not in GRAPH_FORMATS:
-        raise _Unreadable(f"{source}: expected a plan text (.txt) or a built graph (.ttl, .nt, .trig)")
-    fmt = GRAPH_FORMATS[source.suffix]
-    try:
-        parsed = Dataset().parse(source, format=fmt) if fmt == "trig" else Graph().parse(source, format=fmt)
-    except Exception as e:  # noqa: BLE001 - each rdflib parser raises its own error type
-        problem = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise _Unreadable(f"{source}: not valid {fmt}: {problem}") from None
-    graph = Graph()
-    for s, p, o, *_ in (parsed.quads((None, None, None, None)) if fmt == "trig" else parsed):
-        graph.add((s, p, o))
-    try:
-        pipeline.plan_iri(graph)
-    except ValueError as e:
-        raise _Unreadable(f"{source}: {e}") from None
-    return graph
-
-
-@cli.command("outcomes", add_help_option=False,
-             context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-@click.pass_context
-def outcomes(ctx, args):
-    """Link a report's figures to a plan's targets (plankg outcomes --help)."""
-    from .outcomes import command
-    ctx.exit(command.main(list(args), _settings(ctx)))
-
-
-# -- Versions and amendments -------------------------------------------------
-
-def _repository(settings, store):
-    from .validate import validate
-    from .versions import Repository, RepositoryError
-
-    if store:
-        settings = settings.with_overrides(store_dir_override=store.resolve())
-    try:
-        return Repository.open(settings, validate=lambda g, ref: validate(g + ref))
-    except (RepositoryError, FileNotFoundError, ValueError) as e:
-        raise click.ClickException(str(e)) from None
-
-
-def _plan_option(repo, plan: str | None) -> str:
-    plans = repo.plans()
-    if plan:
-        if plan not in plans:
-            raise click.ClickException(f"no plan {plan} in {repo.root} (known: {', '.join(plans) or 'none'})")
-        return plan
-    if len(plans) != 1:
-        raise click.ClickException(f"{repo.root} holds {len(plans)} plans; choose one with --plan "
-                                   f"({', '.join(plans)})")
-    return plans[0]
-
-
-store_option = click.option("--store", type=click.Path(file_okay=False, path_type=Path),
-                            help="State folder with versions and history (env PLANKG_STORE; default data/store).")
-plan_option = click.option("--plan", help="Plan IRI (default: the only plan in the store).")
-
-
-@cli.command()
-@click.argument("change", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-m", "--message", required=True, help="Why the plan changes (kept in the history).")
-@click.option("--agent", help="Who makes the change (default: your login name).")
-@click.option("--accept", "accepted", multiple=True, metavar="RULE@FOCUS",
-              help="Acknowledge a result needing acknowledgement (as the report prints it); repeatable.")
-@click.option("--reason", help="Why the acknowledged results are right (kept in the history).")
-@plan_option
-@store_option
-@click.pass_context
-def amend(ctx, change, message, agent, accepted, reason, plan, store):
-    """Check a change to a plan and accept it as a new version, or reject it.
-
-    CHANGE is a revised text of the whole plan (.txt) or a SPARQL Update (.ru). The candidate is
-    built, reasoned and validated; with rule violations it is rejected: the report is printed,
-    the exit code is 1, and no stored file changes. Otherwise it is stored as the next version
-    and recorded in the PROV-O history (exit 0). Exit 2: the change cannot be read or applied.
-    A result that needs acknowledgement (an unusual but possible figure) rejects the change too,
-    unless it is accepted with --accept RULE@FOCUS (the key the report prints) and --reason.
-
-    Example:
-
-    \b
-        plankg amend revised-plan.txt -m "任务96增加责任单位"
-        plankg amend add-unit.ru -m "add 区政务服务办 to task 96"
-        plankg amend revised.txt -m "task 4" --accept GrowthRateUsual@task/4/target/1 --reason "按区委决定"
-    """
-    from . import amend as amending
-    from .versions import close, default_agent, write_lock
-
-    settings = _settings(ctx)
-    if store:
-        settings = settings.with_overrides(store_dir_override=store.resolve())
-    # the same lock as a running server's writers: one writer at a time, and the store closed after
-    with write_lock(settings.store_dir):
-        repo = _repository(settings, None)
-        try:
-            plan = _plan_option(repo, plan)
-            if change.suffix in (".ru", ".rq", ".sparql"):
-                text = change.read_text(encoding="utf-8")
-                proposal = amending.SparqlUpdate(text)
-            else:
-                if not change.is_file():
-                    raise amending.AmendmentError(f"{change}: no such file")
-                proposal = amending.RevisedText(change)
-            outcome = amending.amend(repo, plan, proposal, agent=agent or default_agent(), message=message,
-                                     accept=accepted, reason=reason)
-            if outcome.accepted:
-                repo.index(plan, outcome.candidate)  # so a server's next snapshot need not re-read it
-        except (amending.AmendmentError, OSError, UnicodeDecodeError) as e:
-            click.echo(f"Error: {e}", err=True)
-            ctx.exit(2)
-        finally:
-            close(repo)
-    if not outcome.accepted:
-        click.echo(outcome.report.to_text(), nl=False)
-        click.echo(f"rejected: {change} breaks the plan's rules; nothing was stored", err=True)
-        ctx.exit(1)
-    v = outcome.version
-    click.echo(f"accepted: {plan} version {v.number} ({v.digest[:19]}…)")
-    for key, _, why in v.acknowledged:
-        click.echo(f"  acknowledged {key}: {why}")
-
-
-@cli.command()
-@plan_option
-@store_option
-@click.pass_context
-def history(ctx, plan, store):
-    """List the versions of a plan: number, time, agent, message, and the results acknowledged.
-
-    Example:
-
-    \b
-        plankg history
-    """
-    repo = _repository(_settings(ctx), store)
-    plan = _plan_option(repo, plan)
-    for v in repo.history(plan):
-        click.echo(f"v{v.number}  {v.time}  {v.agent}  {v.message}")
-        for key, value, why in v.acknowledged:
-            click.echo(f"    acknowledged {key}" + (f" (value {value})" if value is not None else "") + f": {why}")
-
-
-@cli.command("diff")
-@click.argument("old", type=int, required=False)
-@click.argument("new", type=int, required=False)
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True)
-@plan_option
-@store_option
-@click.pass_context
-def diff_command(ctx, old, new, fmt, plan, store):
-    """Say what changed between two versions (default: the last two).
-
-    Sections and sub-sections added, removed, renamed or renumbered; tasks added, removed, changed
-    (text, lead and responsible units, targets) or moved to another section; targets changed
-    (value, comparator, indicator, unit, scope); units that appeared or disappeared. Source
-    offsets are not content: they are counted apart ("N offset(s) shifted"), never as changes or
-    triples. --format turtle gives the same as RDF.
-
-    Example:
-
-    \b
-        plankg diff 1 2
-    """
-    from . import diff as diffing
-    from .versions import RepositoryError
-
-    repo = _repository(_settings(ctx), store)
-    plan = _plan_option(repo, plan)
-    versions = repo.history(plan)
-    new = new or versions[-1].number
-    old = old or max(new - 1, 1)
-    try:
-        a, b = repo.version_graph(plan, old), repo.version_graph(plan, new)
-    except RepositoryError as e:
-        raise click.ClickException(str(e)) from None
-    d = diffing.diff(a, b, f"v{old}", f"v{new}", reference=repo.reference_for(plan))
-    if fmt == "turtle":
-        from . import serialize
-
-        g = diffing.to_rdf(d, f"{plan}/version/{old}", f"{plan}/version/{new}", plan)
-        click.echo(serialize.turtle(g), nl=False)
-    else:
-        click.echo(d.to_text(), nl=False)
-
-
-# -- The server ---------------------------------------------------------------
-
-@cli.command()
-@click.option("--host", help="Address to listen on (env PLANKG_HOST; default 127.0.0.1).")
-@click.option("--port", type=int, help="Port (env PLANKG_PORT; default 5000).")
-@click.option("--store", type=click.Path(file_okay=False, path_type=Path),
-              help="State folder: versions, history, the Oxigraph store (env PLANKG_STORE; default data/store).")
-@click.option("--store-url", help="Use an external SPARQL 1.1 query endpoint instead (env PLANKG_STORE_URL).")
-@click.option("--store-update-url", help="Its update endpoint (env PLANKG_STORE_UPDATE_URL; default: …/query → …/update).")
-@click.option("--store-user", help="User for the external store (env PLANKG_STORE_USER; "
-                                   "the password only in the environment: PLANKG_STORE_PASSWORD).")
-@click.option("--store-mirror/--no-store-mirror", default=None,
-              help="Write the external store from the state folder (env PLANKG_STORE_MIRROR; default on; "
-                   "off for read-only front ends of a store another plankg writes).")
-@click.option("--query-timeout", type=float, help="Seconds a query may run (env PLANKG_QUERY_TIMEOUT; default 10).")
-@click.option("--max-rows", type=int, help="Result rows a query may return (env PLANKG_MAX_ROWS; default 10000).")
-@click.option("--max-request-bytes", type=int, help="Largest request (env PLANKG_MAX_REQUEST_BYTES; default 1000000).")
-@click.option("--service-allowlist", multiple=True, metavar="URL",
-              help="An endpoint SERVICE may call (repeatable; env PLANKG_SERVICE_ALLOWLIST, space-separated).")
-@click.option("--workers", type=int, help="HTTP worker processes (env PLANKG_WORKERS; default: one per core, 2–8).")
-@click.option("--threads", type=int, help="Threads per worker (env PLANKG_THREADS; default 4).")
-@click.option("--query-processes", type=int, help="Query processes per worker (env PLANKG_QUERY_PROCESSES; default 2).")
-@click.option("--access-log/--no-access-log", default=None, help="Log every request (env PLANKG_ACCESS_LOG; default off).")
-@click.pass_context
-def serve(ctx, store, service_allowlist, **options):
-    """Serve the graph: SPARQL endpoint, canned questions, pages, and updates (with PLANKG_UPDATE_TOKEN).
-
-    On first start the bundled plan is built, validated and loaded into the state folder.
-
-    Example:
-
-    \b
-        plankg serve
-        PLANKG_UPDATE_TOKEN=s3cret plankg serve --port 8080 --query-timeout 5
-    """
-    from .server.config import from_env as server_env
-    from .server.run import PrepareError
-    from .server.run import serve as run
-
-    settings = _settings(ctx)
-    if store:
-        settings = settings.with_overrides(store_dir_override=store.resolve())
-    try:
-        config = server_env().with_overrides(settings=settings, service_allowlist=tuple(service_allowlist) or None,
-                                             **options)
-    except ValueError as e:
-        raise click.ClickException(str(e)) from None
-    try:
-        run(config, echo=click.echo)
-    except PrepareError as e:
-        raise click.ClickException(f"cannot prepare the state folder {settings.store_dir}: {e}") from None
-
-
-@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def bench(args):
-    """Run the benchmarks in bench/ of a clone of the repository (python -m bench; --help for options).
-
-    Example:
-
-    \b
-        plankg bench --quick
-        plankg bench scale --sizes 1,10,100
-    """
-    root = Path.cwd()
-    if (root / "bench" / "__main__.py").is_file() and str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    try:
-        from bench.__main__ import main as bench_main
-    except ImportError:
-        raise click.ClickException("the benchmarks are not installed with plankg: run `plankg bench` from the "
-                                   "root of a clone of the repository (with pip install -e '.[test]')") from None
-    bench_main(list(args), prog="plankg bench")
-
-
-@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-@click.pass_context
-def chart(ctx, args):
-    """Draw a chart as SVG or PNG: plankg chart NAME [--plan IRI] [--format svg|png] [-o FILE] (--help)."""
-    import argparse
-
-    from .charts import command
-    parser = argparse.ArgumentParser(prog="plankg chart", description="Draw a chart of the canned questions as SVG or PNG.")
-    command.add_arguments(parser)
-    ctx.exit(command.run(parser.parse_args(args), _settings(ctx)))
-
-
-def render(columns: list[str], rows: list[list[str]], fmt: str) -> str:
-    """Rows as an aligned table, CSV (with a BOM-free UTF-8 header) or JSON objects."""
-    if fmt == "json":
-        return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=1) + "\n"
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return buf.getvalue()
-    widths = [max([_width(c)] + [_width(r[i]) for r in rows]) for i, c in enumerate(columns)]
-    widths = [min(w, 60) for w in widths]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths)),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(_pad(v, w) for v, w in zip(r, widths)) for r in rows]
-    lines.append(f"({len(rows)} rows)")
-    return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
-def _pad(s: str, width: int) -> str:
-    if _width(s) > width:
-        out, w = "", 0
-        for ch in s:
-            cw = _width(ch)
-            if w + cw > width - 1:
-                break
-            out, w = out + ch, w + cw
-        s = out + "…"
-    return s + " " * (width - _width(s))
+for _command in (cli_state.amend, cli_state.history, cli_state.diff_command, cli_server.serve, cli_server.bench,
+                 cli_reports.outcomes, cli_reports.chart):
+    cli.add_command(_command)
 
 
 def main():  # pragma: no cover - console entry point

@@ -18,6 +18,21 @@ def _default_data_dir() -> Path:
     return (PACKAGE_DIR / "data").resolve()
 
 
+def user_dir(kind: str) -> Path:
+    """The per-user folder for ``kind`` ("data" or "cache"), as the XDG base directories say:
+    $XDG_DATA_HOME/plankg (default ~/.local/share/plankg), $XDG_CACHE_HOME/plankg (~/.cache/plankg)."""
+    variable, default = {"data": ("XDG_DATA_HOME", ".local/share"), "cache": ("XDG_CACHE_HOME", ".cache")}[kind]
+    root = os.environ.get(variable)
+    return (Path(root) if root and Path(root).is_absolute() else Path.home() / default) / "plankg"
+
+
+def _writable_home(data_dir: Path) -> Path:
+    """Where built graphs and the state folder go by default: under the data folder when it is a
+    folder of one's own (a clone's data/, or PLANKG_DATA_DIR), under the per-user data folder when
+    the data folder is the installed package's copy (never into site-packages)."""
+    return user_dir("data") if data_dir.resolve().is_relative_to(PACKAGE_DIR) else data_dir
+
+
 @dataclass(frozen=True)
 class Settings:
     base: str = DEFAULT_BASE
@@ -25,6 +40,7 @@ class Settings:
     bundled_source: str = "yuzhong-2023-key-tasks.txt"
     build_dir_override: Path | None = None
     store_dir_override: Path | None = None
+    cache_dir_override: Path | None = None
 
     @property
     def source_dir(self) -> Path:
@@ -32,12 +48,17 @@ class Settings:
 
     @property
     def build_dir(self) -> Path:
-        return self.build_dir_override or self.data_dir / "build"
+        return self.build_dir_override or _writable_home(self.data_dir) / "build"
 
     @property
     def store_dir(self) -> Path:
         """The state folder: versions, history and the Oxigraph store (plankg.versions)."""
-        return self.store_dir_override or self.data_dir / "store"
+        return self.store_dir_override or _writable_home(self.data_dir) / "store"
+
+    @property
+    def cache_dir(self) -> Path:
+        """What can be made again from the data but takes time: the reference graphs (plankg.reference)."""
+        return self.cache_dir_override or user_dir("cache")
 
     @property
     def registry_path(self) -> Path:
@@ -80,7 +101,7 @@ class Settings:
 
 
 def from_env(environ=os.environ) -> Settings:
-    """Settings from PLANKG_BASE, PLANKG_DATA_DIR, PLANKG_BUILD_DIR and PLANKG_STORE, else the defaults."""
+    """Settings from PLANKG_BASE, PLANKG_DATA_DIR, PLANKG_BUILD_DIR, PLANKG_STORE and PLANKG_CACHE_DIR, else the defaults."""
     s = Settings()
     base = environ.get("PLANKG_BASE")
     if base and not base.endswith(("/", "#")):
@@ -88,6 +109,8 @@ def from_env(environ=os.environ) -> Settings:
     data = environ.get("PLANKG_DATA_DIR")
     build = environ.get("PLANKG_BUILD_DIR")
     store = environ.get("PLANKG_STORE")
+    cache = environ.get("PLANKG_CACHE_DIR")
     return s.with_overrides(base=base or None, data_dir=Path(data).resolve() if data else None,
                             build_dir_override=Path(build).resolve() if build else None,
-                            store_dir_override=Path(store).resolve() if store else None)
+                            store_dir_override=Path(store).resolve() if store else None,
+                            cache_dir_override=Path(cache).resolve() if cache else None)

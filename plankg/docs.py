@@ -18,7 +18,7 @@ def ontology_html() -> str:
 
 
 def write(out: Path) -> Path:
-    from .pipeline import atomic_write
+    from .files import atomic_write
 
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, ontology_html())

@@ -20,7 +20,7 @@ from rdflib.namespace import FOAF
 
 from . import classify
 from .registry import Registry
-from .sources import PlanText, Task, UnitRef
+from .reading import PlanText, Task, UnitRef
 from .vocab import BODY_TYPE, DCTERMS, ORG, PLAN, PROV, QUDT, RDF, RDFS, SECTOR, SKOS, XSD
 
 PREFIXES = {"plan": PLAN, "rdfs": RDFS, "skos": SKOS, "dcterms": DCTERMS, "prov": PROV, "org": ORG,

@@ -17,9 +17,10 @@ from rdflib import URIRef
 from . import serialize
 from .graph import PREFIXES
 from .store import Store
-from .versions import Repository, digest, write_lock
+from .versions import Repository, digest, snapshot_name, write_lock
+from .vocab import PLAN_NS
 
-HISTORY_DIGEST = ("PREFIX plan: <https://w3id.org/plankg/ontology#> "
+HISTORY_DIGEST = (f"PREFIX plan: <{PLAN_NS}> "
                   "SELECT ?h ?d WHERE { GRAPH ?h { ?h plan:contentDigest ?d } }")
 
 
@@ -60,9 +61,7 @@ def problems(settings, root: Path, *, snapshot: bool = True) -> list[str]:
         stores = [("index", root / "oxigraph")]
         if snapshot:
             head = (root / "HEAD").read_text(encoding="utf-8") if (root / "HEAD").is_file() else ""
-            from plankg.server.snapshots import Snapshots
-
-            stores.append(("snapshot", root / "snapshots" / Snapshots(settings, root).name_for(head)))
+            stores.append(("snapshot", root / "snapshots" / snapshot_name(head)))
         for name, path in stores:
             if not path.is_dir():
                 found.append(f"{name} {path.name} is missing")

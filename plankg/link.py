@@ -12,6 +12,7 @@ import json
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import date
 
 from rdflib import Graph, Literal, URIRef
@@ -126,3 +127,30 @@ def _describe(g: Graph, links: int, source: str, retrieved: date) -> None:
     g.add((LINKSET, DCTERMS.description, Literal(
         "Matched through Wikidata property P442 (China administrative division code): a link only where "
         "the item's code, without spaces, equals ours and its Chinese label equals our name.", lang="en")))
+
+
+def wikidata(settings, answer: Path | None = None, endpoint: str | None = None,
+             out: Path | None = None) -> tuple[Linking, Path]:
+    """Link against a saved WDQS answer, or the answer ``endpoint`` (WDQS) gives now, and write the
+    linkset (default data/linksets/wikidata.ttl); ValueError with a sentence when there is no answer."""
+    from . import reference
+    from .files import atomic_write
+    from .serialize import turtle
+
+    ours_graph = reference.graph(settings)
+    prefixes = sorted({code[:2] for code in ours(ours_graph)})
+    try:
+        if answer:
+            data, source = json.loads(answer.read_text(encoding="utf-8")), f"saved WDQS answer {answer.name}"
+        else:
+            endpoint = endpoint or WDQS
+            data, source = fetch(endpoint, prefixes), f"SPARQL endpoint {endpoint}"
+    except (OSError, ValueError) as e:
+        raise ValueError(f"could not get the Wikidata answer: {e}") from None
+    if not isinstance(data, dict) or "results" not in data:
+        raise ValueError("the answer is not SPARQL JSON results (expected an object with \"results\")")
+    result = link(data, ours_graph, source)
+    target = out or settings.linksets_dir / "wikidata.ttl"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, turtle(result.graph))
+    return result, target

@@ -6,25 +6,20 @@ leaves half-written output behind.
 """
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 import tomllib
-from collections import OrderedDict
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 
-from . import preamble, reason, resources, serialize, target_graph, targets
-from .config import DEFAULT_BASE, Settings
+from . import preamble, reason, reference, serialize, target_graph, targets
+from .config import Settings
+from .files import atomic_write
 from .graph import Iris, PlanMeta, build_graph
-from .registry import Registry, rebase
+from .iris import code_and_year, rebase
+from .registry import Registry
 from .sources import PlanSyntaxError, PlanText, read_plan
-from .store import REFERENCE, UNITS, Store
-from .vocab import DCTERMS, PLAN, RDF, SKOS, XSD
-
-ONTOLOGY_FILES = ("ontology/plankg.ttl", "ontology/body-types.ttl", "ontology/targets.ttl")
+from .vocab import DCTERMS, PLAN, RDF, SKOS
 
 
 class MetadataError(ValueError):
@@ -70,7 +65,7 @@ def find_meta(settings: Settings, source: Path, plan: str) -> PlanMeta:
     """Metadata for a revised text: the .toml beside it, else the one of the plan it revises."""
     if source.with_suffix(".toml").is_file():
         return read_meta(source)
-    code, year = plan.rstrip("/").split("/")[-2:]
+    code, year = code_and_year(plan)
     for path in sorted(settings.source_dir.glob("*.toml")):
         meta = read_meta(path.with_suffix(".txt"))
         if meta.division_code == code and str(meta.year) == year:
@@ -139,180 +134,51 @@ def write(result: Build, out_dir: Path, settings: Settings) -> Path:
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / result.output_name
-    inferred = reason.infer(result.graph, reasoned_reference(settings, result.meta.division_code))
+    inferred = reason.infer(result.graph, reference.reasoned(settings, result.meta.division_code))
     asserted_text, inferred_text = serialize.turtle(result.graph), serialize.turtle(inferred)
     atomic_write(target, asserted_text)
     atomic_write(target.with_suffix(".inferred.ttl"), inferred_text)
     return target
 
 
-def reasoned_reference(settings: Settings, district: str | None = None, *, further: bool = True) -> Graph:
-    """The reference graph (of one district, or of all) plus what the ontology implies for it.
-
-    Kept per process while its files are unchanged (see :func:`reference_graph`): do not modify it.
-    """
-    return _cached(("reasoned", settings.base, district, further), settings, district, further, _reasoned)
+class Unreadable(ValueError):
+    """A plan given on the command line that is neither a readable text nor a built graph."""
 
 
-def _reasoned(settings: Settings, district: str | None, further: bool) -> Graph:
-    ref = Graph()
-    ref += reference_graph(settings, district, further=further)
-    ref += reason.infer(ref, Graph())
-    return ref
+GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig"}
 
 
-def registry_graph(settings: Settings, district: str) -> Graph:
-    """A further district's registry (data/units/<code>.ttl) and what the ontology implies for it:
-    its graph in the store, beside the shared reference graph (``further=False``)."""
-    path = settings.district_registries()[district]
+def plan_graph(source: Path, settings: Settings) -> Graph:
+    """One plan's graph: a plan text (.txt, its .toml beside it) built in memory, or a built graph
+    file (.ttl, .nt, .trig); Unreadable, naming the file and what was expected, if neither."""
+    from rdflib import Dataset
+
+    from .iris import plan_iri
+
+    if not source.is_file():
+        raise Unreadable(f"{source}: no such file")
+    if source.suffix == ".txt":
+        try:
+            return build(source, settings).graph
+        except (PlanSyntaxError, MetadataError) as e:
+            raise Unreadable(str(e)) from None
+    if source.suffix not in GRAPH_FORMATS:
+        raise Unreadable(f"{source}: expected a plan text (.txt) or a built graph (.ttl, .nt, .trig)")
+    fmt = GRAPH_FORMATS[source.suffix]
     try:
-        g = rebase(Graph().parse(path, format="turtle"), settings.base)
-    except Exception as e:  # rdflib raises several kinds
-        raise ValueError(f"{path}: not readable Turtle ({e})") from None
-    g += reason.infer(g, reasoned_reference(settings, further=False))
-    return g
-
-
-_CACHE: "OrderedDict[tuple, tuple[tuple, Graph]]" = OrderedDict()  # key → (file stamps, graph)
-
-
-def _cached(key: tuple, settings: Settings, district: str | None, further: bool, make) -> Graph:
-    """One graph per key and process, made again when a file it is made from changes."""
-    stamps = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                   for p in reference_files(settings, district, further=further))
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] == stamps:
-        _CACHE.move_to_end(key)
-        return hit[1]
-    graph = make(settings, district, further)
-    _CACHE[key] = (stamps, graph)
-    while len(_CACHE) > 8:
-        _CACHE.popitem(last=False)
+        parsed = Dataset().parse(source, format=fmt) if fmt == "trig" else Graph().parse(source, format=fmt)
+    except Exception as e:  # noqa: BLE001 - each rdflib parser raises its own error type
+        problem = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise Unreadable(f"{source}: not valid {fmt}: {problem}") from None
+    graph = Graph()
+    for s, p, o, *_ in (parsed.quads((None, None, None, None)) if fmt == "trig" else parsed):
+        graph.add((s, p, o))
+    try:
+        plan_iri(graph)
+    except ValueError as e:
+        raise Unreadable(f"{source}: {e}") from None
     return graph
 
 
-def atomic_write(target: Path, data: str) -> None:
-    """Write ``data`` to ``target`` so that readers see the old file or the new one, never a mix."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; built files are for everyone to read
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def reference_files(settings: Settings, district: str | None = None, *, further: bool = True) -> list[Path]:
-    """The data files of the reference graph (the ontology files are package resources).
-
-    ``further=False`` leaves out the further districts' registries (data/units/<code>.ttl), which
-    the store keeps in graphs of their own (:func:`registry_graph`)."""
-    linksets = sorted(settings.linksets_dir.glob("*.ttl")) if settings.linksets_dir.is_dir() else []
-    registries = settings.registry_paths(district) if further else [settings.registry_path]
-    return [p for p in (*registries, settings.districts_path, settings.indicators_path, *linksets) if p.is_file()]
-
-
-def reference_graph(settings: Settings, district: str | None = None, *, further: bool = True) -> Graph:
-    """Ontology, concept schemes, registry, districts, indicators and linksets: what every plan shares.
-
-    With ``district``, the registry part holds only that district's units: a plan is built and
-    checked against its own district's registry, so the cost does not grow with the districts
-    loaded. The graph is kept per process while its files are unchanged (a server's every
-    amendment needs it): do not modify it.
-    """
-    return _cached(("plain", settings.base, district, further), settings, district, further, _reference)
-
-
-def _reference(settings: Settings, district: str | None, further: bool) -> Graph:
-    g = Graph()
-    for name in ONTOLOGY_FILES:
-        if resources.path(name).is_file():
-            g.parse(data=resources.text(name), format="turtle")
-    own_files = settings.registry_paths(district) if district is not None else []
-    for path in reference_files(settings, district, further=further):
-        part = rebase(Graph().parse(path, format="turtle"), settings.base)
-        if path in own_files:
-            others = settings.base + "unit/"
-            own = f"{others}{district}/"
-            part = _without(part, lambda s: str(s).startswith(others) and not str(s).startswith(own))
-        elif district is not None and path == settings.districts_path:
-            part = _own_divisions(part, settings.base, district)
-        g += part
-    return g
-
-
-def _own_divisions(graph: Graph, base: str, district: str) -> Graph:
-    """The districts file narrowed to one district and the divisions above it: with thousands of
-    districts listed, the rest would double what every amendment of that district reasons over."""
-    prefix = base + "district/"
-    keep, node = set(), URIRef(prefix + district)
-    while node is not None and node not in keep:
-        keep.add(node)
-        node = graph.value(node, PLAN.parentDivision)
-    return _without(graph, lambda s: str(s).startswith(prefix) and s not in keep)
-
-
-def _without(graph: Graph, drop) -> Graph:
-    out = Graph()
-    for t in graph:
-        if not drop(t[0]):
-            out.add(t)
-    return out
-
-
-def plan_iri(graph: Graph) -> URIRef:
-    """The plan a built graph describes."""
-    plan = graph.value(predicate=RDF.type, object=PLAN.Plan)
-    if plan is None:
-        raise ValueError("not a built plan (no plan:Plan in it)")
-    return plan
-
-
-def load_store(settings: Settings, built: list[Path] | None = None) -> Store:
-    """An in-memory store with the built plans (each in its own named graphs) and the reference graph."""
-    paths = built if built is not None else sorted(settings.build_dir.glob("*-*[0-9].ttl"))
-    if not paths:
-        raise FileNotFoundError(f"{settings.build_dir} has no built plan - run \"plankg build\" first")
-    store = Store(base=settings.base)
-    store.bulk_load({settings.base + REFERENCE: reference_graph(settings, further=False)})
-    for district, path in settings.district_registries().items():
-        name = settings.base + UNITS + district
-        if settings.base == DEFAULT_BASE:
-            try:
-                store.load_file(path, name)
-            except (SyntaxError, ValueError, OSError) as e:
-                raise ValueError(f"{path}: {e}") from None
-        else:
-            store.bulk_load({name: rebase(_parse(path), settings.base)})
-    for path in paths:
-        # Oxigraph parses the files itself (rdflib would take ten times as long); a build output's
-        # name gives its plan (500103-2023.ttl → …/plan/500103/2023), which the file must describe
-        name = re.fullmatch(r"(\d{6})-(\d{4})", path.stem)
-        plan = f"{settings.base}plan/{name[1]}/{name[2]}" if name else str(plan_iri(_parse(path)))
-        try:
-            store.load_file(path, f"{plan}/graph")
-        except (SyntaxError, ValueError, OSError) as e:
-            raise ValueError(f"{path}: {e}") from None
-        if not store.select("ASK { ?p a <https://w3id.org/plankg/ontology#Plan> }", {"p": URIRef(plan)},
-                            default_graph=[f"{plan}/graph"]).rows == [["true"]]:
-            raise ValueError(f"{path}: not the build of {plan} (it has no plan:Plan {plan})")
-        inferred = path.with_suffix(".inferred.ttl")
-        if inferred.is_file():
-            store.load_file(inferred, f"{plan}/inferred")
-    from .outcomes.storage import load_into  # the reported outcomes kept in the state folder
-    load_into(store, settings)
-    return store
-
-
-def _parse(path: Path) -> Graph:
-    try:
-        return Graph().parse(path, format="turtle")
-    except Exception as e:  # rdflib raises several kinds
-        raise ValueError(f"{path}: not readable Turtle ({e})") from None
-
-
-__all__ = ["Build", "build", "write", "load_store", "read_meta", "PlanSyntaxError", "MetadataError"]
+__all__ = ["Build", "build", "write", "read_meta", "find_meta", "PlanSyntaxError", "MetadataError", "plan_graph",
+           "Unreadable"]

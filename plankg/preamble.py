@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 
 from . import target_graph, targets
 from .graph import Iris, PlanMeta, _int
-from .sources import PlanText
+from .reading import PlanText
 from .vocab import DCTERMS, PLAN, RDF, RDFS
 
 _N = r"(?P<n>[0-9０-９]+|[一二两三四五六七八九十百千〇零]+)"

@@ -14,31 +14,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from .config import DEFAULT_BASE
+from .iris import rebase
 from .vocab import PLAN, RDF, SKOS
 
 
 def normalise(name: str) -> str:
     """The form names are compared in: NFKC, no white space."""
     return "".join(unicodedata.normalize("NFKC", name).split())
-
-
-def rebase(graph: Graph, base: str) -> Graph:
-    """Rewrite IRIs under the default data base (unit/, district/, indicator/) to ``base``."""
-    if base == DEFAULT_BASE:
-        return graph
-    data_roots = tuple(DEFAULT_BASE + p for p in ("unit/", "district/", "indicator/", "plan/"))
-
-    def move(term):
-        if isinstance(term, URIRef) and str(term).startswith(data_roots):
-            return URIRef(base + str(term)[len(DEFAULT_BASE):])
-        return term
-
-    out = Graph()
-    for prefix, ns in graph.namespaces():
-        out.bind(prefix, move(URIRef(ns)), override=True)
-    for s, p, o in graph:
-        out.add((move(s), p, move(o)))
-    return out
 
 
 @dataclass
@@ -76,6 +58,3 @@ class Registry:
     def resolve(self, name: str, division_code: str) -> URIRef | None:
         """The unit or group a name refers to in a district, or None when unregistered."""
         return self._index.get((division_code, normalise(name)))
-
-    def is_group(self, unit: URIRef) -> bool:
-        return (unit, RDF.type, PLAN.UnitGroup) in self.graph

@@ -22,15 +22,13 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
+from .config import DEFAULT_BASE, Settings
+from .iris import district_of, plan_for_key, plan_iri, rebase
+from .vocab import PLAN_NS
+
 REFERENCE = "graph/reference"
 UNITS = "graph/units/"  # + a division code
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-HISTORY = "graph/history"
-
-
-def district_of(base: str, plan: str) -> str:
-    """The division code in a plan's IRI ({base}plan/500103/2023 → 500103)."""
-    return plan[len(base + "plan/"):].split("/", 1)[0]
 
 
 def plan_graphs(base: str, plans: Iterable[str]) -> list[str]:
@@ -161,9 +159,6 @@ class Store:
                for q in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(name)))
         return g
 
-    def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self.ox.named_graphs())
-
     def __len__(self) -> int:
         return len(self.ox)
 
@@ -206,3 +201,46 @@ class Store:
     def flush(self) -> None:
         if self.path is not None:
             self.ox.flush()
+
+
+def load_built(settings: Settings, reference: Graph, built: list[Path] | None = None) -> Store:
+    """An in-memory store with the built plans (each in its own named graphs), the further
+    districts' registries and ``reference`` (plankg.reference.graph with ``further=False``):
+    what ``plankg query`` asks, without a state folder."""
+    paths = built if built is not None else sorted(settings.build_dir.glob("*-*[0-9].ttl"))
+    if not paths:
+        raise FileNotFoundError(f"{settings.build_dir} has no built plan - run \"plankg build\" first")
+    store = Store(base=settings.base)
+    store.bulk_load({settings.base + REFERENCE: reference})
+    for district, path in settings.district_registries().items():
+        name = settings.base + UNITS + district
+        if settings.base == DEFAULT_BASE:
+            _load(store, path, name)
+        else:
+            store.bulk_load({name: rebase(_parse(path), settings.base)})
+    for path in paths:
+        # Oxigraph parses the files itself (rdflib would take ten times as long); a build output's
+        # name gives its plan (500103-2023.ttl → …/plan/500103/2023), which the file must describe
+        plan = plan_for_key(settings.base, path.stem) or str(plan_iri(_parse(path)))
+        _load(store, path, f"{plan}/graph")
+        if not store.select(f"ASK {{ ?p a <{PLAN_NS}Plan> }}", {"p": URIRef(plan)},
+                            default_graph=[f"{plan}/graph"]).rows == [["true"]]:
+            raise ValueError(f"{path}: not the build of {plan} (it has no plan:Plan {plan})")
+        inferred = path.with_suffix(".inferred.ttl")
+        if inferred.is_file():
+            store.load_file(inferred, f"{plan}/inferred")
+    return store
+
+
+def _load(store: Store, path: Path, name: str) -> None:
+    try:
+        store.load_file(path, name)
+    except (SyntaxError, ValueError, OSError) as e:
+        raise ValueError(f"{path}: {e}") from None
+
+
+def _parse(path: Path) -> Graph:
+    try:
+        return Graph().parse(path, format="turtle")
+    except Exception as e:  # rdflib raises several kinds
+        raise ValueError(f"{path}: not readable Turtle ({e})") from None

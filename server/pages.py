@@ -65,7 +65,7 @@ Q = {
     } ORDER BY ?role ?number""",
     "section": """SELECT ?x ?heading ?number ?plan ?parent WHERE {
         OPTIONAL { ?x plan:heading ?heading } OPTIONAL { ?x plan:number ?number }
-        OPTIONAL { ?x plan:inPlan ?plan } OPTIONAL { ?x plan:inSection|plan:section ?parent }
+        OPTIONAL { ?x plan:inPlan ?plan } OPTIONAL { ?x plan:section ?parent }
     } LIMIT 1""",
     "section_tasks": """SELECT ?x ?task ?number ?text WHERE {
         ?task plan:section|plan:subsection ?x ; plan:number ?number ; plan:text ?text . } ORDER BY ?number""",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from plankg import canned
-from plankg.cli import render
+from plankg.tables import render
 
 from .limits import Refused
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
+from plankg.vocab import PLAN_NS
+
 SH = "http://www.w3.org/ns/shacl#"
-PLAN = "https://w3id.org/plankg/ontology#"
+PLAN = PLAN_NS
 _cache: dict = {}
 _lock = threading.Lock()
 

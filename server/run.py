@@ -46,18 +46,18 @@ def prepare(config: ServerConfig, echo=print, validate=None):
         echo(f"building the bundled plan {settings.bundled_plan.name} …")
         pipeline.write(pipeline.build(settings.bundled_plan, settings), settings.build_dir, settings)
     validate = validate or validator()
-    check = (lambda g, ref: validate(g + ref)) if validate else None
     root = settings.store_dir
     snapshots = Snapshots(settings, root, validate)
     with write_lock(root):
-        repo = Repository.open(settings, root, validate=check)
+        repo = Repository.open(settings, root, validate=validate)
         try:
             for leftover in repo.tidy():
                 echo(f"removed {leftover.relative_to(root)}: left by a writer that was stopped before its commit")
             path = snapshots.publish(repo, locked=True)
+            plans = repo.plans()
         finally:
             close(repo)
-    echo(f"state folder {root}: {', '.join(Repository.open(settings, root, initialise=False).plans())}")
+    echo(f"state folder {root}: {', '.join(plans)}")  # the repository is opened once per process
     if config.store_url:
         from .remote import RemoteEngine
 

@@ -10,14 +10,13 @@ process opens the newest checkpoint read-only. Which one is newest follows the r
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from plankg.config import Settings
-from plankg.versions import close, write_lock  # noqa: F401 (used by the server's writers)
+from plankg.versions import close, snapshot_name, write_lock  # noqa: F401 (close: used by the server's writers)
 
 KEEP = 3  # snapshots kept: the newest, and older ones a slow reader may still be using
 
@@ -48,7 +47,7 @@ class Snapshots:
             return ""
 
     def name_for(self, head: str) -> str:
-        return hashlib.sha256(head.encode("utf-8")).hexdigest()[:16]
+        return snapshot_name(head)
 
     def current(self) -> Path:
         """The newest published snapshot, publishing it first if HEAD moved and nobody has yet."""
@@ -117,36 +116,27 @@ class Snapshots:
             if old != keep:
                 shutil.rmtree(old, ignore_errors=True)
 
-    # -- validation reports, one file per plan version ------------------------
+    # -- validation reports: the one kept beside each plan version ----------
 
     def report_path(self, plan: str, number: int) -> Path:
-        from plankg.versions import plan_key
+        """The report of a plan version: the file the repository keeps beside the version."""
+        from plankg.versions import Repository
 
-        return self.folder / "reports" / f"{plan_key(plan)}-v{number}.ttl"
+        return Repository(self.settings, self.root).version_path(plan, number).with_suffix(".report.ttl")
 
     def write_reports(self, repo, given: dict | None = None) -> None:
-        """Write the validation report of each plan's current version that has none yet."""
+        """Make the report of each plan's current version that has none yet (a version imported
+        without a check); ``given`` holds reports already made (an accepted amendment's)."""
         validate = self.validate or validator()
         if validate is None:
             return
-        from rdflib import Graph
-
-        from plankg.pipeline import atomic_write
+        from plankg.check import check
+        from plankg.files import atomic_write
 
         for plan in list(given) if given else repo.plans():
             version = repo.current(plan)
             target = self.report_path(plan, version.number)
             if target.is_file():
                 continue
-            report = (given or {}).get(plan)
-            text = report.to_turtle() if report is not None else repo.report_text(plan)
-            if text is None:  # a version stored without its report
-                data = Graph()
-                data += repo.version_graph(plan)
-                data += repo.shared_for(plan)
-                text = validate(data).to_turtle()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, text)
-
-
-
+            report = (given or {}).get(plan) or check(repo.version_graph(plan), self.settings, validate=validate)
+            atomic_write(target, report.to_turtle())

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import MethodNotAllowed
 
+from plankg.versions import default_plan
+
 from .limits import Refused
 from .sparql import FORM, UPDATE, service_iri, utf8_body
 
@@ -140,8 +142,8 @@ def choose_plan(plans: list[str], named: str | None, subjects, objects) -> str:
     if subjects:
         raise Refused("the update's triples are about nothing in any plan here (no subject or object IRI is a "
                       f"plan's IRI or under it, e.g. <{sorted(subjects)[0]}>); {how_to_name(plans)}")
-    if len(plans) == 1:
-        return plans[0]
+    if (only := default_plan(plans)) is not None:
+        return only
     raise Refused(f"there are {len(plans)} plans here and the update names none of them; {how_to_name(plans)}")
 
 

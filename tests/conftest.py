@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from plankg import pipeline
+from plankg import pipeline, reference
+from plankg.store import load_built
 from plankg.cli import cli
 from plankg.config import Settings
 
@@ -33,7 +34,7 @@ def built(settings) -> pipeline.Build:
 @pytest.fixture(scope="session")
 def store(built, settings):
     """The bundled plan in an in-memory Oxigraph store, as `plankg query` assembles it."""
-    return pipeline.load_store(settings)
+    return load_built(settings, reference.graph(settings, further=False))
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from plankg.config import Settings
 from plankg.graph import Iris, PlanMeta, build_graph
 from plankg.layouts import detect, summary
 from plankg.registry import Registry
-from plankg.sources import PlanSyntaxError, _Reader, read_plan
+from plankg.layouts.lines import LinesReader
+from plankg.sources import PlanSyntaxError, read_plan
 from plankg.vocab import PLAN
 
 from .conftest import DATA, SOURCE
@@ -94,7 +95,7 @@ def test_layout_is_detected_with_a_reason(name):
 
 
 def test_bundled_plan_is_lines_and_reads_unchanged():
-    auto, strict = read_plan(SOURCE), _Reader(str(SOURCE), SOURCE.read_text(encoding="utf-8")).read()
+    auto, strict = read_plan(SOURCE), LinesReader(str(SOURCE), SOURCE.read_text(encoding="utf-8")).read()
     assert auto.layout == "lines" and auto.lead_rule == "field" and auto.problems == []
     assert [(t.id, t.number, t.scope, t.occurrence, t.text, t.start, t.end, t.lead, t.responsible)
             for t in auto.tasks] == \
@@ -239,6 +240,16 @@ def test_variant_lines_with_bumen_and_officials(tmp_path):
     assert plan.layout == "lines"
     assert _tasks(plan) == {"1": (["区政府办"], ["各街道"]), "2": (["区督查室"], [])}
     assert plan.tasks[0].officials == ["张三"]
+
+
+def test_lines_with_every_field_label_the_other_layouts_read(tmp_path):
+    """The readers share their field labels (plankg.reading): 主办单位 and 牵头责任单位 on their own
+    lines read as lead units in the lines layout too (they were refused: "cannot read '主办单位:…'")."""
+    plan = _plan(tmp_path, "一、总体要求\n1.加强组织领导。\n主办单位:区发改委\n协同单位:区财政局、区税务局\n"
+                           "2.狠抓工作落实。\n牵头责任单位:区督查室\n")
+    assert plan.layout == "lines"
+    assert _tasks(plan) == {"1": (["区发改委"], ["区财政局", "区税务局"]), "2": (["区督查室"], [])}
+    assert not plan.problems
 
 
 def test_variant_parts_circled_numbers_and_a_signature(tmp_path):

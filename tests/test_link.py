@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from plankg import pipeline
+from plankg import reference
 from plankg.link import LINKSET, link, query_text
 from plankg.vocab import DCTERMS, SKOS, VOID
 
@@ -22,7 +22,7 @@ YUZHONG = URIRef("https://w3id.org/plankg/district/500103")
 
 @pytest.fixture(scope="module")
 def linking(settings):
-    return link(json.loads(ANSWER.read_text(encoding="utf-8")), pipeline.reference_graph(settings), "test answer")
+    return link(json.loads(ANSWER.read_text(encoding="utf-8")), reference.graph(settings), "test answer")
 
 
 def test_code_with_spaces_and_same_name_is_linked(linking):
@@ -99,5 +99,5 @@ def test_link_command_reads_a_saved_answer_and_refuses_garbage(run_cli, tmp_path
 
 def test_no_unverified_wikidata_identifier_ships(settings):
     """The repository links to no Wikidata item: none could be checked where it was written."""
-    g = pipeline.reference_graph(settings)
+    g = reference.graph(settings)
     assert not [o for o in g.objects() if str(o).startswith(ENTITY)]

@@ -64,7 +64,7 @@ def _judge(settings, template: Path, work: Path, variant: mutations.Variant) -> 
 @pytest.fixture(scope="module")
 def template(settings, built, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("mutations") / "store"
-    Repository.open(settings.with_overrides(store_dir_override=root), validate=lambda g, ref: validate(g + ref))
+    Repository.open(settings.with_overrides(store_dir_override=root), validate=validate)
     return root
 
 

@@ -5,7 +5,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from plankg import canned, pipeline, reason
+from plankg import canned, reason, reference as reference_data
+from plankg.store import load_built
 from plankg.store import Store
 from plankg.vocab import PLAN, SKOS
 
@@ -17,7 +18,7 @@ FGW = URIRef("https://w3id.org/plankg/unit/500103/fgw")
 
 @pytest.fixture(scope="module")
 def reference(settings):
-    return pipeline.reasoned_reference(settings)
+    return reference_data.reasoned(settings)
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +44,9 @@ def test_reference_inference_aliases(reference):
 def test_a_query_that_needs_inference(built, settings):
     """tasks-involving uses plan:involvedIn: empty on asserted facts alone, right with inference."""
     q = canned.get("tasks-involving")
-    with_inference = pipeline.load_store(settings)
+    with_inference = load_built(settings, reference_data.graph(settings, further=False))
     asserted_only = Store(base=settings.base)
-    asserted_only.bulk_load({settings.base + "graph/reference": pipeline.reference_graph(settings),
+    asserted_only.bulk_load({settings.base + "graph/reference": reference_data.graph(settings),
                              PLAN_IRI + "/graph": built.graph})
     assert q.run(asserted_only, {"unit": "区政务服务办"}).rows == []
     numbers = [int(r[0]) for r in q.run(with_inference, {"unit": "区政务服务办"}).rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from plankg import pipeline
+from plankg import pipeline, reference as reference_data
 from plankg.validate import validate
 from plankg.vocab import PLAN
 
@@ -140,7 +140,7 @@ GROWTH = [  # task 1's growth rate (and the headline restating it) set to each v
 
 @pytest.fixture(scope="module")
 def reference(settings) -> Graph:
-    return pipeline.reference_graph(settings, "500103")
+    return reference_data.graph(settings, "500103")
 
 
 def _check(reference, ttl):
@@ -229,7 +229,7 @@ def test_samples_have_no_finding_from_the_proofreading_rules(settings, name):
     district, code, title = SAMPLES[name]
     meta = PlanMeta(title=title, publisher=f"{district}人民政府办公室", district=district, division_code=code, year=2024)
     result = pipeline.build(REPO / "tests" / "data" / "samples" / f"{name}.txt", settings, meta=meta)
-    report = validate(result.graph + pipeline.reference_graph(settings, code))
+    report = validate(result.graph + reference_data.graph(settings, code))
     found = [r for r in report.results if r.rule in NEW_RULES]
     assert found == [], report.to_text()
     stated = {str(o) for o in result.graph.objects(None, PLAN.valueAsWritten)}

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from rdflib import Graph, Literal
 
-from plankg import pipeline
+from plankg import pipeline, reference as reference_data
 from plankg.validate import validate
 from plankg.vocab import RDF, SH
 
@@ -33,7 +33,7 @@ BUNDLED_WARNINGS = [
 
 @pytest.fixture(scope="session")
 def reference(settings) -> Graph:
-    return pipeline.reference_graph(settings)
+    return reference_data.graph(settings)
 
 
 @pytest.fixture(scope="session")

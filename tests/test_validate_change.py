@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from plankg import amend, pipeline, validate as validation
+from plankg import amend, reference as reference_data, validate as validation
 from plankg.validate import stored_report, validate, validate_change
 
 from .conftest import PLAN_IRI
@@ -43,7 +43,7 @@ def key(report):
 
 @pytest.fixture(scope="module")
 def reference(settings) -> Graph:
-    return pipeline.reference_graph(settings)
+    return reference_data.graph(settings)
 
 
 @pytest.fixture(scope="module")

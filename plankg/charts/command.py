@@ -8,7 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import canned, pipeline
+from .. import canned
+from ..asking import query_store
 from . import build, load_all, render
 
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace, settings=None) -> int:
     if fmt == "png" and (why := render.cjk_font_missing()):
         return _fail(why)
     try:
-        store = pipeline.load_store(settings or _settings())
+        store = query_store(settings or _settings())
         built = build(args.name, store, values)
     except (canned.QueryError, FileNotFoundError, ValueError) as e:
         return _fail(str(e))

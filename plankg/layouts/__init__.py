@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..sources import PlanSyntaxError, PlanText, Problem, _Reader
-from . import stream, table
+from ..reading import LAYOUTS, PlanSyntaxError, PlanText, Problem  # noqa: F401 (LAYOUTS: for callers)
+from . import marks, stream, table
+from .lines import LinesReader
 from .common import LineIndex, apply_lead_rule, drop_cut_off_name, lead_rule
 
-LAYOUTS = ("lines", "brackets", "parentheses", "inline", "ordinal", "one-line", "table")
 DISTRICT_RE = re.compile(r"^\s*(?:关于印发|关于|印发)?(?P<d>[一-鿿]{1,10}?(?:自治县|区|县|市|旗))(?:人民政府|政府|\s*\d{4}年)", re.M)
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
 
@@ -35,10 +35,10 @@ def detect(text: str) -> tuple[str, str]:
     if (line := table.find_table(text)) is not None:
         return "table", f"a table flattened to text: a 序号 header with unit columns on line {line}"
     index = LineIndex(text)
-    fields = stream.field_marks(text)
+    fields = marks.field_marks(text)
     if not fields:
         return "lines", "no unit field in [ ], ( ) or after a task; read as task lines with unit lines"
-    shared = stream.several_tasks_on_a_line(text, index, fields)
+    shared = marks.several_tasks_on_a_line(text, index, fields)
     if shared:
         lines = sum(1 for line in text.splitlines() if line.strip())
         if lines == 1:
@@ -65,7 +65,7 @@ def detect(text: str) -> tuple[str, str]:
              "inline": "after the task text on the same line", "lines": "on lines of their own"}[place]
     why = f"{count} of {sum(places.values())} unit fields are {where} (first on line {first[place]})"
     if place == "lines":
-        kind = stream.task_kind(text, index, fields, mid_line=False)
+        kind = marks.task_kind(text, index, fields, mid_line=False)
         if kind != "arabic":
             return "ordinal", f"{why}; tasks are numbered like {_example(kind)}"
     return place, why
@@ -96,7 +96,7 @@ def read(path: str, text: str, layout: str | None = None) -> PlanText:
         why = "given (--layout)"
     if layout == "lines":
         try:
-            plan = _Reader(path, text).read()
+            plan = LinesReader(path, text).read()
         except PlanSyntaxError as e:
             if auto and e.line is None:
                 raise PlanSyntaxError(path, None, f"{e.message}, and no unit field (牵头单位:…, 责任单位:…) "

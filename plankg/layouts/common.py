@@ -11,22 +11,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
-from ..sources import PlanText, Problem, Task, UnitRef
+from ..reading import CLOSE, OPEN, PUNCT, SEPARATORS, SPACES, PlanText, Problem, Task, UnitRef
 
-# Field label as written → role. Officials (责任领导 …) are people: they never become units.
-LABELS: dict[str, str] = {
-    **dict.fromkeys(("牵头单位", "牵头部门", "牵头责任单位", "主办单位", "主责单位", "牵头"), "lead"),
-    **dict.fromkeys(("责任单位", "责任部门", "配合单位", "配合部门", "协办单位", "协同单位", "参与单位",
-                     "协作单位", "配合"), "responsible"),
-    **dict.fromkeys(("责任领导", "分管领导", "牵头领导", "联系领导", "包抓领导", "领衔领导", "责任区领导",
-                     "责任县领导", "区级领导", "县级领导", "责任人"), "official"),
-    **dict.fromkeys(("完成时限", "完成时间", "时间节点", "时限要求", "时限", "备注"), "other"),
-}
-LABEL_RE = re.compile("(?P<label>" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")\s*[:：]")
-OPEN, CLOSE = "([（【〔［", ")]）】〕］"
-SEPARATORS = "、,，;；"
-SPACES = " \t\u3000"
-PUNCT = "。.；;，,、:： \t\u3000\r\n"
 # A parenthetical note inside a name, not part of it: (牵头), (首位单位为牵头单位,下同), （配合）.
 NOTE_RE = re.compile(r"[(（](?P<note>[^()（）]*(?:牵头|配合|下同|首位|第一|排名|排序|负责)[^()（）]*)[)）]\s*$")
 LEAD_MARKS = "*＊★☆"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..sources import SECTION_RE, PlanSyntaxError, PlanText, Problem, Section, Task, chinese_number
+from ..reading import SECTION_RE, PlanSyntaxError, PlanText, Problem, Section, Task, chinese_number
 from .common import LineIndex, split_names, take_marked
 
 NUMBER_RE = re.compile(r"^[0-9０-９]{1,3}$")

@@ -20,11 +20,12 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
-from ..config import Settings
-from ..pipeline import atomic_write
 from .. import resources
+from ..config import Settings
+from ..files import atomic_write
+from ..iris import plan_key
 from ..store import Store, memoised, to_rdflib
-from ..versions import Repository, RepositoryError, close, plan_key, write_lock
+from ..versions import Repository, RepositoryError, close, write_lock
 
 FOLDER = "outcomes"
 VERDICTS = "verdicts"
@@ -105,7 +106,7 @@ def save(settings: Settings, plan: str, report: URIRef, graph: Graph,
             atomic_write(where / f"{VERDICTS}.trig", _trig(name, verdicts))
             repo.store.replace_graphs({str(report): graph, str(name): verdicts})
             repo.store.flush()
-            repo._touch_head(f"outcomes {report}")  # no public call yet: readers follow HEAD to a new snapshot
+            repo.touch_head(f"outcomes {report}")  # readers follow HEAD to a new snapshot
         finally:
             close(repo)
     return [path, where / f"{VERDICTS}.trig"]

@@ -8,15 +8,18 @@ import sys
 import zipfile
 
 import pytest
+import requests
 
+from bench.serving import Server, free_port
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.server
 
 CODE = """
-import plankg.server as s, plankg.pipeline as p, plankg.config as c
+import plankg.server as s, plankg.reference as r, plankg.store as st, plankg.config as c
 assert 'site' in s.__file__ or 'target' in s.__file__, s.__file__
-app = s.create_app(store=p.load_store(c.from_env()))
+settings = c.from_env()
+app = s.create_app(store=st.load_built(settings, r.graph(settings, further=False)))
 client = app.test_client()
 for path in ['/', '/queries/tasks', '/static/vendor/yasgui/yasgui.min.js', '/sparql?query=ASK%7B%7D']:
     r = client.get(path)
@@ -43,3 +46,45 @@ def test_server_runs_from_an_installed_wheel(tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip() == "True"
+
+
+@pytest.mark.slow
+def test_plankg_serve_from_a_wheel_in_a_clean_venv_and_an_empty_folder(tmp_path):
+    """pip install of the built wheel into a new venv, then `plankg serve` from an empty folder: it
+    builds the bundled plan, imports it into a state folder under the per-user data folder (never
+    into site-packages) and answers queries; `plankg bench` there says that bench/ is absent."""
+    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path / "dist")],
+                   cwd=REPO, check=True, capture_output=True)
+    wheel = next((tmp_path / "dist").glob("plankg-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for resource in ("plankg/ontology/plankg.ttl", "plankg/shapes/plan-shapes.ttl", "plankg/queries/tasks.rq",
+                     "plankg/data/units.ttl", "plankg/data/source/yuzhong-2023-key-tasks.txt"):
+        assert resource in names, f"the wheel lacks {resource} (a resource folder must be real files in it)"
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    done = subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    empty, home = tmp_path / "empty", tmp_path / "home"
+    empty.mkdir()
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PLANKG_", "XDG_", "VIRTUAL_ENV"))}
+    env.update(HOME=str(home), PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}")
+    port = free_port()
+    server = Server([str(venv / "bin" / "plankg"), "serve", "--port", str(port), "--workers", "2"], port, env,
+                    "/sparql?query=ASK%7B%7D", tmp_path / "serve.log", wait=600)
+    try:
+        answer = requests.get(f"{server.url}/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE "
+                              "{ ?t a <https://w3id.org/plankg/ontology#Task> }"},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        assert answer.status_code == 200, answer.text[:500]
+        assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) == 171
+    finally:
+        server.stop()
+    data = home / ".local" / "share" / "plankg"
+    assert (data / "build" / "500103-2023.ttl").is_file() and (data / "store" / "plans").is_dir()
+    assert list(empty.iterdir()) == []
+    site = next((venv / "lib").glob("python3*/site-packages/plankg"))
+    assert not (site / "data" / "build").exists() and not (site / "data" / "store").exists()
+    bench = subprocess.run([str(venv / "bin" / "plankg"), "bench", "--quick"], cwd=empty, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert bench.returncode == 1 and "no bench/ folder" in bench.stderr and "Traceback" not in bench.stderr
