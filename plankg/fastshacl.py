@@ -160,24 +160,13 @@ class _Data:
 
     def __init__(self, graph: Graph):
         self.graph = graph
+        triples = list(graph)
         out: dict = defaultdict(dict)
-        terms: dict = {}  # rdflib term → Oxigraph term, each converted once (terms recur)
-        default = ox.DefaultGraph()
-        quads = []
-        Quad = ox.Quad
-        for s, p, o in graph:
+        for s, p, o in triples:
             values = out[s].get(p)
             if values is None:
                 values = out[s][p] = set()
             values.add(o)
-            xs, xp, xo = terms.get(s), terms.get(p), terms.get(o)
-            if xs is None:
-                xs = terms[s] = to_ox(s)
-            if xp is None:
-                xp = terms[p] = to_ox(p)
-            if xo is None:
-                xo = terms[o] = to_ox(o)
-            quads.append(Quad(xs, xp, xo, default))
         self.out = out
         self.types = {s: d[RDF.type] for s, d in out.items() if RDF.type in d}
         self.instances: dict = defaultdict(set)
@@ -191,24 +180,39 @@ class _Data:
                 self.superclass_of[o].add(s)
         self._supers: dict = {}
         self.store = ox.Store()
-        self.store.bulk_extend(quads)
-        self.original = {x: r for r, x in terms.items()}
-        self._canonical(terms)
+        self.original: dict = {}  # a term of a query's answer → the graph's own term, where they differ
+        self._load(triples)
 
-    def _canonical(self, terms: dict) -> None:
-        """Oxigraph stores a number in canonical form ("6.0"^^xsd:decimal comes back as "6"):
-        map each canonical form back to the literal the graph holds, as pySHACL would report it."""
-        typed = [(r, x) for r, x in terms.items() if isinstance(r, Literal) and r.datatype is not None
-                 and r.datatype != XSD.string]
-        if not typed:
+    def _load(self, triples: list) -> None:
+        """The triples into Oxigraph, each distinct term converted once (terms recur). (Writing
+        N-Triples for Oxigraph to parse measured no faster, and it renames blank nodes.)"""
+        terms: dict = {}
+        quads = []
+        for t in triples:
+            quad = []
+            for x in t:
+                y = terms.get(x)
+                if y is None:
+                    y = terms[x] = to_ox(x)
+                quad.append(y)
+            quads.append(ox.Quad(*quad))
+        self.store.bulk_extend(quads)
+        self._canonical({x for x in terms if isinstance(x, Literal)})
+
+    def _canonical(self, literals: set) -> None:
+        """Oxigraph stores a number in canonical form ("6.0"^^xsd:decimal comes back as "6") and a
+        language tag in lower case: map each such form back to the literal the graph holds."""
+        changed = [lit for lit in literals if (lit.datatype is not None and lit.datatype != XSD.string)
+                   or (lit.language and lit.language != lit.language.lower())]
+        if not changed:
             return
         scratch, p, default = ox.Store(), ox.NamedNode("urn:p"), ox.DefaultGraph()
-        scratch.bulk_extend(ox.Quad(ox.NamedNode(f"urn:{i}"), p, x, default) for i, (_, x) in enumerate(typed))
+        scratch.bulk_extend(ox.Quad(ox.NamedNode(f"urn:{i}"), p, to_ox(x), default) for i, x in enumerate(changed))
         found: dict = defaultdict(set)
         for q in scratch:
-            found[q.object].add(typed[int(q.subject.value[4:])][0])
-        for canonical, originals in found.items():
-            self.original[canonical] = originals.pop() if len(originals) == 1 else _AMBIGUOUS
+            found[q.object].add(changed[int(q.subject.value[4:])])
+        for form, originals in found.items():
+            self.original[form] = originals.pop() if len(originals) == 1 else _AMBIGUOUS
 
     def back(self, term):
         """The rdflib term for a term of a query's answer."""

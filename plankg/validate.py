@@ -216,8 +216,9 @@ def _report(data: Graph, source: Graph, nodes: list, shapes: Graph) -> Report:
                 if isinstance(o, BNode) and o != subject:
                     todo.append(o)
     results = [_result(out, node, data, shapes) for node in nodes]
+    # the last keys order two results of one rule on one node alike whichever engine found them
     results.sort(key=lambda r: (_position(data, r), r.line or 0, list(SEVERITY.values()).index(r.severity),
-                                r.rule, str(r.focus)))
+                                r.rule, str(r.focus), str(r.constraint), r.message_en, r.message_zh, str(r.value)))
     out.add((report, SH.conforms, Literal(not any(r.severity in BLOCKING for r in results))))
     return Report(out, results)
 

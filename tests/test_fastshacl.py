@@ -153,3 +153,29 @@ def test_every_mutation(variant, settings, reference, tmp_path, monkeypatch):
     except Exception as e:  # a variant the reader refuses is not validated (test_mutations checks it)
         pytest.skip(f"not read: {e}")
     assert_same(*_both(monkeypatch, result.graph + reference))
+
+
+def test_the_rdflib_query_rewrite_still_applies():
+    """plankg.validate reorders rdflib's parsed queries (private internals, for pySHACL and the
+    order-dependent constraints): on the rdflib version pinned in pyproject.toml, a pattern
+    joined to $this must come first, else pySHACL takes minutes again."""
+    from rdflib import Variable
+
+    from plankg.validate import _prepared
+
+    query = _prepared("PREFIX plan: <https://w3id.org/plankg/ontology#>\n"
+                      "SELECT $this ?value WHERE { ?m plan:nameAsWritten ?value . $this plan:leadMention ?m . }")
+    bgps = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if getattr(node, "name", None) == "BGP":
+                bgps.append(node["triples"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, (list, tuple)):
+            for v in node:
+                walk(v)
+
+    walk(query.algebra)
+    assert bgps and Variable("this") in bgps[0][0], bgps
