@@ -456,10 +456,26 @@ def _rows(data: _Data, text: str, focus):
                 row.pop("this", None)
                 yield f, row
         return
-    for row in data.select(text):
+    for row in data.select(_restricted(text, focus)):
         f = row.pop("this", None)
         if f in focus:
             yield f, row
+
+
+_OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _restricted(text: str, focus) -> str:
+    """The query with ``VALUES $this {…}`` first in its outer WHERE: Oxigraph then starts from the
+    focus nodes (five times faster for UnitListedOnce). Rows are still kept by focus node, so the
+    query is left as it is where the outer WHERE cannot be told for sure (a comment before it)."""
+    where = _OUTER_WHERE.search(text)
+    if where is None or re.search(r"^\s*#", text[:where.start()], re.M) or any(
+            not isinstance(f, URIRef) or _NOT_IN_IRI.search(f) for f in focus):
+        return text
+    values = "VALUES $this { " + " ".join(f"<{f}>" for f in focus) + " }\n"
+    return text[:where.end()] + "\n" + values + text[where.end():]
 
 
 def _sparql(data: _Data, shape: _Shape, focus) -> list[ResultRow]:
