@@ -100,6 +100,18 @@ class Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
 
+VALIDATORS = ("fast", "pyshacl")
+
+
+def validator(environ=os.environ) -> str:
+    """Which SHACL engine checks plans: PLANKG_VALIDATOR=fast (the default: plankg.fastshacl,
+    pySHACL only for shapes it does not implement) or pyshacl (the reference, slower)."""
+    name = environ.get("PLANKG_VALIDATOR", "fast").strip().lower() or "fast"
+    if name not in VALIDATORS:
+        raise ValueError(f"PLANKG_VALIDATOR={name!r}: expected one of {', '.join(VALIDATORS)}")
+    return name
+
+
 def from_env(environ=os.environ) -> Settings:
     """Settings from PLANKG_BASE, PLANKG_DATA_DIR, PLANKG_BUILD_DIR, PLANKG_STORE and PLANKG_CACHE_DIR, else the defaults."""
     s = Settings()

@@ -16,14 +16,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.graph import ConjunctiveGraph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
-from . import resources
+from . import config, fastshacl, resources
 from .vocab import PLAN, RDF, SH, SKOS
 
 # plan:NeedsAcknowledgement (a SHACL severity of our own, ontology/plankg.ttl): an unusual but
@@ -157,13 +156,48 @@ def validate(data: Graph, shapes: Graph | None = None, focus_nodes=None) -> Repo
     focused = _focused(data)
     if focus_nodes is not None and not focus_nodes:
         return _report(focused, Graph(), [], shapes)
-    # No sh:rule means pySHACL writes nothing, so it may skip copying the graph.
-    writes = (None, SH.rule, None) in shapes
-    _, report, _ = pyshacl.validate(focused, shacl_graph=shapes, inference="none", advanced=True,
-                                    allow_warnings=True, allow_infos=True, inplace=not writes,
-                                    focus_nodes=list(focus_nodes) if focus_nodes is not None else None)
+    report = None
+    if config.validator() == "fast":
+        report = _fast(focused, shapes, focus_nodes)
+    if report is None:
+        report = _pyshacl(focused, shapes, focus_nodes)
     _tag_languages(report, shapes)
     return _report(focused, report, list(report.subjects(RDF.type, SH.ValidationResult)), shapes)
+
+
+def _pyshacl(data: Graph, shapes: Graph, focus_nodes) -> Graph:
+    """pySHACL's report: the reference (PLANKG_VALIDATOR=pyshacl), and what runs on shapes the
+    fast path does not implement."""
+    import pyshacl  # imported here: it takes a second, and the fast path does not need it
+
+    # No sh:rule means pySHACL writes nothing, so it may skip copying the graph.
+    writes = (None, SH.rule, None) in shapes
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
+                                    allow_warnings=True, allow_infos=True, inplace=not writes,
+                                    focus_nodes=list(focus_nodes) if focus_nodes is not None else None)
+    return report
+
+
+_compiled: dict = {}  # id(shapes graph) → (graph, its size, compiled shapes or the reason why not)
+
+
+def _fast(data: Graph, shapes: Graph, focus_nodes) -> Graph | None:
+    """plankg.fastshacl's report, or None when the shapes use a feature it does not implement."""
+    entry = _compiled.get(id(shapes))
+    if entry is None or entry[0] is not shapes or entry[1] != len(shapes):
+        try:
+            compiled = fastshacl.compile_shapes(shapes)
+        except fastshacl.Unsupported as why:
+            compiled = why
+        entry = _compiled[id(shapes)] = (shapes, len(shapes), compiled)
+    compiled = entry[2]
+    if isinstance(compiled, fastshacl.Unsupported):
+        return None
+    try:
+        rows = fastshacl.run(compiled, data, set(focus_nodes) if focus_nodes is not None else None)
+    except fastshacl.Unsupported:  # this graph has something the fast path cannot mirror
+        return None
+    return fastshacl.report_graph(compiled, rows, data)
 
 
 def _report(data: Graph, source: Graph, nodes: list, shapes: Graph) -> Report:
@@ -182,8 +216,9 @@ def _report(data: Graph, source: Graph, nodes: list, shapes: Graph) -> Report:
                 if isinstance(o, BNode) and o != subject:
                     todo.append(o)
     results = [_result(out, node, data, shapes) for node in nodes]
+    # the last keys order two results of one rule on one node alike whichever engine found them
     results.sort(key=lambda r: (_position(data, r), r.line or 0, list(SEVERITY.values()).index(r.severity),
-                                r.rule, str(r.focus)))
+                                r.rule, str(r.focus), str(r.constraint), r.message_en, r.message_zh, str(r.value)))
     out.add((report, SH.conforms, Literal(not any(r.severity in BLOCKING for r in results))))
     return Report(out, results)
 
