@@ -24,7 +24,7 @@ LAYERS = [
                  "sources"}),
     ("model", {"registry", "classify", "numbers", "scopes", "target_records", "targets", "target_graph", "graph", "preamble",
                "diff_parts", "diff", "canned"}),
-    ("reasoning and checks", {"reason", "validate"}),
+    ("reasoning and checks", {"reason", "fastshacl", "validate"}),
     ("reference data", {"reference"}),
     ("plans", {"pipeline", "check", "link", "docs"}),
     ("state folder", {"history", "index", "versions", "amend", "integrity"}),
