@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from plankg import pipeline, reason, serialize, validate
+from plankg import pipeline, reason, reference, serialize, validate
 from plankg.config import Settings
 from plankg.vocab import PLAN
 
@@ -72,6 +72,28 @@ def _reasonable(asserted: Graph, ontology: Graph):
     return run
 
 
+def run(repeat: int, quick: bool) -> dict:
+    """The goal row of ``python -m bench`` (bench/scale.py): the fast path on the bundled plan,
+    in-process, each run's CPU seconds, and whether its report is the same as pySHACL's.
+
+    Only the bundled plan is compared here; tests/test_fastshacl.py compares every rule case,
+    sample and mutation (CI runs it), which is what "identical" rests on.
+    """
+    settings = Settings(data_dir=REPO / "data", build_dir_override=Path(tempfile.mkdtemp()))
+    data = pipeline.build(settings.bundled_plan, settings).graph + reference.graph(settings)
+    seconds = []
+    for _ in range(max(repeat, 3)):
+        c = time.process_time()
+        fast = _with("fast", lambda: validate.validate(data))()
+        seconds.append(time.process_time() - c)
+    reference_report = _with("pyshacl", lambda: validate.validate(data))()
+    os.environ.pop("PLANKG_VALIDATOR", None)
+    same = fast.to_text() == reference_report.to_text() and fast.conforms == reference_report.conforms
+    return {"seconds": seconds, "identical": same,
+            "note": "CPU s in-process; same report as pySHACL on the bundled plan" + ("" if same else ": NOT identical")
+                    + " (every case and mutation: tests/test_fastshacl.py)"}
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.validation", description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -80,8 +102,8 @@ def main(argv=None) -> None:
     folder = Path(tempfile.mkdtemp())
     settings = Settings(data_dir=REPO / "data", build_dir_override=folder)
     built = pipeline.build(settings.bundled_plan, settings)
-    data = built.graph + pipeline.reference_graph(settings)
-    ontology = pipeline.reasoned_reference(settings, built.meta.division_code)
+    data = built.graph + reference.graph(settings)
+    ontology = reference.reasoned(settings, built.meta.division_code)
     # one amendment: task 64's text reworded
     task = next(s for s in built.graph.subjects() if str(s).endswith("/task/64"))
     new = Graph()
@@ -89,7 +111,7 @@ def main(argv=None) -> None:
     text = next(built.graph.objects(task, PLAN.text))
     new.set((task, PLAN.text, type(text)(str(text) + "（修订）")))
     previous = validate.stored_report(validate.validate(data).to_turtle())
-    changed = new + pipeline.reference_graph(settings)
+    changed = new + reference.graph(settings)
     inferred = reason.infer(built.graph, ontology)
 
     rows = []  # (what, how, cpu, wall)

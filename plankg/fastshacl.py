@@ -32,13 +32,16 @@ from .vocab import SH
 _PARAMETERS = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.minInclusive, SH.minLength,
                SH.languageIn, SH.uniqueLang, SH["in"], SH.nodeKind, SH.hasValue, SH["or"], SH["not"],
                SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.sparql}
-_OTHER = {SH.targetClass, SH.target, SH.property, SH.path, SH.severity, SH.message, SH.name,
+_OTHER = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.property, SH.path, SH.severity, SH.message, SH.name,
           SH.description, SH.order, SH.group, SH.select, SH.prefixes, SH.declare, SH.prefix, SH.namespace}
 _TYPES = {SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint, SH.SPARQLTarget, SH.PrefixDeclaration}
 _SPARQL_RESERVED = {"failure", "path", "value", "this"}
 # sh:datatype: the Python value rdflib gives a well-formed literal of these types (as pySHACL checks)
 _VALUE_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
                 XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime}
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
 class Unsupported(Exception):
@@ -57,6 +60,7 @@ class _Shape:
     sparql: list = field(default_factory=list)      # (constraint node, query text, messages, variables)
     target_classes: list = field(default_factory=list)
     target_queries: list = field(default_factory=list)
+    targets: list = field(default_factory=list)     # (sh:targetNode | targetSubjectsOf | targetObjectsOf, value)
 
 
 @dataclass
@@ -87,10 +91,10 @@ def compile_shapes(shapes: Graph) -> Compiled:
     cache: dict = {}
     targeted = []
     candidates = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape)) \
-        | set(shapes.subjects(SH.targetClass, None)) | set(shapes.subjects(SH.target, None))
+        | {s for t in _TARGETS for s in shapes.subjects(t, None)}
     for node in sorted(candidates, key=str):
         shape = _compile(shapes, node, cache, top=True)
-        if shape.target_classes or shape.target_queries:
+        if shape.target_classes or shape.target_queries or shape.targets:
             targeted.append(shape)
     return Compiled(shapes, targeted)
 
@@ -122,6 +126,7 @@ def _compile(sg: Graph, node, cache: dict, top: bool = False, inner: bool = Fals
             raise Unsupported(f"{node}: SPARQL constraint only on a node shape with targets")
         shape.sparql.append(_query(sg, c, SH.SPARQLConstraint))
     shape.target_classes = list(sg.objects(node, SH.targetClass))
+    shape.targets = [(t, v) for t in _TARGETS[1:] for v in sg.objects(node, t)]
     for t in sg.objects(node, SH.target):
         shape.target_queries.append(_query(sg, t, SH.SPARQLTarget)[1])
     # a result with no sh:message gets a generic one from pySHACL, which is not mirrored here
@@ -271,6 +276,13 @@ def run(compiled: Compiled, graph: Graph, focus_nodes=None) -> list[ResultRow]:
         for c in shape.target_classes:
             for sub in data.subclasses(c):
                 focus |= data.instances.get(sub, set())
+        for kind, value in shape.targets:
+            if kind == SH.targetNode:
+                focus.add(value)
+            elif kind == SH.targetSubjectsOf:
+                focus |= {s for s, d in data.out.items() if value in d}
+            else:  # sh:targetObjectsOf
+                focus |= {o for d in data.out.values() for o in d.get(value, ())}
         for text in shape.target_queries:
             focus |= {row["this"] for row in data.select(text) if "this" in row}
         if focus_nodes is not None:

@@ -16,7 +16,7 @@ import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from plankg import fastshacl, pipeline
+from plankg import fastshacl, pipeline, reference as reference_data
 from plankg.validate import shapes_graph, validate
 from plankg.vocab import PLAN, RDF, SH
 
@@ -62,7 +62,7 @@ def assert_same(reference, fast):
 
 @pytest.fixture(scope="module")
 def reference(settings) -> Graph:
-    return pipeline.reference_graph(settings, "500103")
+    return reference_data.graph(settings, "500103")
 
 
 def test_our_shapes_are_all_implemented():
@@ -71,7 +71,7 @@ def test_our_shapes_are_all_implemented():
 
 
 @pytest.mark.parametrize("extra", [
-    'plansh:X a sh:NodeShape ; sh:targetNode plan:Y ; sh:hasValue plan:Y ; sh:message "m" .',          # a target it does not know
+    'plansh:X a sh:NodeShape ; sh:targetClass plan:Task ; sh:xone ( plansh:A plansh:B ) ; sh:message "m" .',
     "plansh:X a sh:PropertyShape ; sh:targetClass plan:Task ; sh:path ( plan:a plan:b ) ; sh:minCount 1 ;"
     ' sh:message "m" .',                                                          # a path that is not one IRI
     'plansh:X a sh:NodeShape ; sh:targetClass plan:Task ; sh:closed true ; sh:message "m" .',
@@ -91,6 +91,30 @@ def test_an_unknown_feature_is_refused_and_pyshacl_runs(extra, built, reference,
     small = Graph().parse(data=test_rules.PASSING, format="turtle") + reference
     validate(small, shapes=shapes)
     assert called
+
+
+_TARGET_KINDS = """
+@prefix plansh: <https://w3id.org/plankg/shapes#> . @prefix plan: <https://w3id.org/plankg/ontology#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+plansh:BySubject a sh:NodeShape ; sh:targetSubjectsOf plan:leadUnit ;
+    sh:property [ sh:path plan:number ; sh:minCount 2 ; sh:message "two numbers"@en ] .
+plansh:ByObject a sh:NodeShape ; sh:targetObjectsOf plan:leadUnit ;
+    sh:property [ sh:path plan:nonesuch ; sh:minCount 1 ; sh:message "no nonesuch"@en ] .
+plansh:ByNode a sh:NodeShape ; sh:targetNode plan:Nowhere, <https://w3id.org/plankg/plan/500103/2023/task/1> ;
+    sh:property [ sh:path plan:text ; sh:maxCount 0 ; sh:message "has text"@en ] .
+"""
+
+
+def test_the_other_target_kinds_as_pyshacl(built, reference, monkeypatch):
+    """sh:targetSubjectsOf, sh:targetObjectsOf and sh:targetNode (the outcome shapes use the first)
+    give the focus nodes pySHACL gives, a node absent from the data included."""
+    shapes = Graph()
+    shapes += shapes_graph()
+    shapes.parse(data=_TARGET_KINDS, format="turtle")
+    reference_report, fast = _both(monkeypatch, built.graph + reference, shapes=shapes)
+    assert not fast.conforms and any("two numbers" in r.message_en for r in fast.results)
+    assert any("has text" in r.message_en for r in fast.results)
+    assert_same(reference_report, fast)
 
 
 def test_bundled_plan(built, reference, monkeypatch):
