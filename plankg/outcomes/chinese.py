@@ -69,3 +69,42 @@ def arabic(sentence: str) -> tuple[str, list[tuple[int, int]], list[tuple[int, i
 def note_for(notes: list[tuple[int, int, str]], start: int, end: int) -> str:
     """How the number of the figure at start:end (rewritten text) was read, if rewritten."""
     return "; ".join(n for a, b, n in notes if a < end and b > start)
+
+
+_RESPECTIVELY = re.compile(r"(?P<names>[^，,；;。：:（(]+?)分别(?P<verb>[\u4e00-\u9fff]{0,3}?)"
+                           r"(?P<figures>[0-9.]+[^、，,；;。0-9]{0,4}(?:[、和][0-9.]+[^、，,；;。0-9]{0,4})+)")
+
+
+def pair_respectively(sentence: str, known) -> tuple[str, list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """A、B分别增长x、y → A增长x、B增长y, when the names and figures are as many and every name,
+    ``known(name)`` says, is an indicator's own (城镇、农村常住居民…分别 is not: 城镇 is half a name,
+    and such a sentence stays as written, for the reader to list as not read)."""
+    out, back, notes, at = [], [], [], 0
+    for m in _RESPECTIVELY.finditer(sentence):
+        names = [(n.start() + m.start("names"), n.end() + m.start("names"))
+                 for n in re.finditer(r"[^、和及与]+", m["names"])]
+        figures = [(f.start() + m.start("figures"), f.end() + m.start("figures"))
+                   for f in re.finditer(r"[^、和]+", m["figures"])]
+        if len(names) != len(figures) or not all(known(sentence[a:b]) for a, b in names):
+            continue
+        out.append(sentence[at:m.start()])
+        back.extend((i, i + 1) for i in range(at, m.start()))
+        begin = sum(len(p) for p in out)
+        for k, ((na, nb), (fa, fb)) in enumerate(zip(names, figures)):
+            for a, b in ((na, nb), m.span("verb"), (fa, fb)):
+                out.append(sentence[a:b])
+                back.extend((i, i + 1) for i in range(a, b))
+            if k < len(names) - 1:
+                out.append("，")
+                back.append((fb, fb))
+        notes.append((begin, sum(len(p) for p in out), "分别: each name paired with the figure in its place"))
+        at = m.end()
+    out.append(sentence[at:])
+    back.extend((i, i + 1) for i in range(at, len(sentence)))
+    back.append((len(sentence), len(sentence)))
+    return "".join(out), back, notes
+
+
+def compose(first: list[tuple[int, int]], then: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The map back to the written text of a rewrite (``then``) of a rewrite (``first``)."""
+    return [(first[a][0], first[b - 1][1] if b > a else first[a][0]) for a, b in then]

@@ -21,7 +21,7 @@ from decimal import Decimal
 from ..scopes import Scope
 from ..target_graph import registered
 from ..targets import extract
-from .chinese import arabic, note_for
+from .chinese import arabic, compose, note_for, pair_respectively
 from .reading import Document
 from .words import longest_first, words
 
@@ -65,6 +65,13 @@ class Unread:
     line: int
     text: str
     why: str
+
+
+_LISTED_FIGURE = re.compile(r"-?[0-9.]+[^、和，,；;。0-9 ]{0,4}")  # one of x、y after 分别
+
+
+def _clause_end(masked: str, at: int) -> int:
+    return min((i for i in (masked.find(c, at) for c in CLAUSE_END.replace("、", "")) if i >= 0), default=len(masked))
 
 
 _POINTS = re.compile(r"[0-9.]+\s*个百分点")  # a difference between two rates, not a rate
@@ -177,8 +184,11 @@ def _part_of_year(sentence: str, at: int) -> str | None:
     hits = [(sentence.rfind(w, 0, at), w) for w in (*per["part_of_year"], *per["whole_year"]) if w in sentence[:at]]
     if not hits:
         return None
-    _, word = max(hits, key=lambda h: (h[0] + len(h[1]), len(h[1])))  # 前三季度 over 三季度
-    return None if word in per["whole_year"] else word
+    at, word = max(hits, key=lambda h: (h[0] + len(h[1]), len(h[1])))  # 前三季度 over 三季度
+    if word in per["whole_year"]:
+        return None
+    months = sentence.find("月", at, at + 6)  # 1— → 1—11月, as written
+    return sentence[at:months + 1] if word[-1] in "—-～至" and months > 0 else word
 
 
 def _period_only(name: str) -> bool:
@@ -195,8 +205,9 @@ _SUBJECT = re.compile(r"^\s*(?P<name>[^，,、；;：:]+?)(?P<rate>增速|增幅
 def _carried(masked: str, previous: "Figure | None", t) -> tuple[str, str, str] | None:
     """(name, kind, where from) for a figure written with no indicator of its own, taken from the
     figure before it in the sentence, else from the sentence's subject (GDP增速逐季攀升，上半年3.2%)."""
-    if previous is not None:
-        return previous.name, previous.kind, previous.carried or f"from {previous.indicator_as_written}"
+    if previous is not None:  # 迈上1600亿元台阶，预计增长5.6%: the name carries, the kind is the figure's
+        kind = t.kind if t.kind == "growth-rate" or previous.unit_key != t.unit_key else previous.kind
+        return previous.name, kind, previous.carried or f"from {previous.indicator_as_written}"
     m = _SUBJECT.match(masked[:t.start])
     if m is None or not _clean_name(m["name"]):
         return None
@@ -210,7 +221,12 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
     figures, unread = [], []
     for no, offset, written in sentences(doc):
         heading = doc.headings[no - 1]
-        sentence, back, notes = arabic(written)  # 千亿 → 1000亿元, 两成 → 20%: read as written in digits
+        paired, pairs_back, pair_notes = pair_respectively(written, lambda n: registered(_clean_name(n)))
+        sentence, back, notes = arabic(paired)  # 千亿 → 1000亿元, 两成 → 20%: read as written in digits
+        here = [a for a, _ in back]  # where each paired position went in the rewritten text
+        notes += [(here.index(next(p for p in here if p >= a)), here.index(next(p for p in here if p >= b)), n)
+                  for a, b, n in pair_notes]
+        back = compose(pairs_back, back)
         masked = _mask(sentence)
 
         def orig(a: int, b: int) -> tuple[int, int]:  # a span of the rewritten sentence, as written
@@ -226,7 +242,7 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
                 continue  # a numeral inside a word (一年来, 前三季度), or a row's number (1.)
             unread.append(Unread(no, text(max(n.start - 8, 0), min(n.end + 4, len(sentence))),
                                  f"{n.text}: no unit or no indicator before it"))
-        previous = None
+        previous, respectively = None, set()
         for t in e.targets:
             clause = max(masked.rfind(c, 0, t.start) for c in CLAUSE_END) + 1
             before = sentence[clause:t.end]
@@ -237,15 +253,22 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
             not_annual = ""
             listed = max(masked.rfind(c, 0, t.start) for c in CLAUSE_END.replace("、", "")) + 1
             if RESPECTIVELY in sentence[listed:t.end]:
-                unread.append(Unread(no, text(t.start, t.end), f"{RESPECTIVELY} pairs several names with several "
-                                     "figures (A、B分别增长x、y): not read, to be read by hand"))
+                if listed not in respectively:  # once per figure written, not per name the reader tried
+                    respectively.add(listed)
+                    at = sentence.index(RESPECTIVELY, listed)
+                    names = sentence[listed:at].strip()
+                    for m in _LISTED_FIGURE.finditer(masked, at, _clause_end(masked, at)):
+                        unread.append(Unread(no, f"{names}{RESPECTIVELY}…{text(*m.span())}",
+                                             f"{RESPECTIVELY} pairs several names with several figures "
+                                             "(A、B分别增长x、y), and not every name is an indicator's own "
+                                             "(data/indicators.ttl): not read, to be read by hand"))
                 continue
             if five or five_word:
                 not_annual = f"a five-year review ({five_word or heading.text})"
             elif cumulative:
                 not_annual = f"a cumulative or stock figure ({cumulative})"
             elif part:
-                not_annual = f"a figure for part of the year ({part.strip()}…)"
+                not_annual = f"a figure for part of the year ({part.strip()})"
             estimate = ESTIMATE in sentence[:t.end]  # 预计 governs every figure after it in its sentence
             period, basis = _period(doc, sentence, t.start, heading, t.period, published)
             bare = _strip(t.indicator.split(t.scope.written, 1)[-1] if t.scope else t.indicator)
@@ -255,8 +278,10 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
             if _period_only(t.indicator) and (got := _carried(masked, previous, t)):
                 name, kind, carried = got
             start, end = orig(t.start, t.end)
+            start += len(written[start:end]) - len(written[start:end].lstrip("（( "))  # （同比增长4.8%）
             figure = Figure(
-                no, offset + start, offset + end, written.strip(), written[start:end],
+                no, offset + start, offset + end, written.strip(),
+                sentence[t.start:t.end] if paired != written else written[start:end],  # 分别: A增长x
                 t.indicator, name, kind, t.value, t.unit_key, t.number_as_written, t.unit_as_written,
                 _qualifiers(sentence[phrase_start:t.end], estimate), period, basis, t.scope, not_annual,
                 heading.text if heading and heading.targets else "", carried,
