@@ -262,3 +262,12 @@ def test_carried_subjects_parentheses_falls_and_shares(outcomes, run_cli, tmp_pa
                 "全年地区生产总值、固定资产投资分别增长5.2%、6.1%。\n")
     assert "linked to the plan's headline target、task 1" in line_for(o, "地区生产总值增长5.2%")
     assert "task 3" in line_for(o, "固定资产投资增长6.1%") and "分别: each name paired" in o
+
+
+def test_marks_and_bases_are_no_names(run_cli, tmp_path):
+    o = dry_run(run_cli, tmp_path, "2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                "经营主体突破12万户大关，较年初增加1.2万户。全年接待游客两千万，税收收入达到两百亿。\n")
+    assert "no target of the plan measures 市场主体" in line_for(o, "经营主体突破12万户")  # a stock, not 新增
+    assert "no target of the plan measures 市场主体" in line_for(o, "较年初增加1.2万户")  # a net change, not 新增
+    assert "not read: 2000万: no unit" in line_for(o, "两千万")  # no unit written: listed, not dropped
+    assert "两百亿 read as 200亿元 (元 implied" in line_for(o, "税收收入达到两百亿")

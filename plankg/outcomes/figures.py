@@ -31,7 +31,7 @@ SENTENCE_END = "。;；!！?？"
 CLAUSE_END = SENTENCE_END + ",，、:："
 _MASKS = (  # in this order: a span of months before a single date
     re.compile(r"\d{1,2}\s*[—\-～~至到]\s*\d{1,2}\s*月(?:份)?"),                 # 1—9月
-    re.compile(r"同比|(?:比|较)(?:上年|去年|(?:19|20)\d\d年)(?:同期)?"),  # the base of a comparison
+    re.compile(r"同比|(?:比|较)(?:上年|去年|年初|(?:19|20)\d\d年)(?:同期|末|底)?"),  # the base of a comparison
     re.compile(r"(?:(?:19|20)\d\d年)?\d{1,2}月(?:\d{1,2}日|底|末|份)?"),    # dates
 )
 
@@ -84,7 +84,7 @@ def _mask(sentence: str) -> str:
             out = out.replace(word, " " * len(word))
     for regex in (*_MASKS, _POINTS):  # before the words below: 比上年 goes whole
         out = regex.sub(lambda m: " " * len(m.group()), out)
-    for word in words()["period"]["relative_years"]:  # 过去一年 is no figure of one year
+    for word in (*words()["period"]["relative_years"], *words()["masks"]["words"]):  # 过去一年 is no figure
         out = out.replace(word, " " * len(word))
     return out
 
