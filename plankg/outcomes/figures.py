@@ -100,7 +100,7 @@ def _strip(name: str) -> str:
     changed = True
     while changed:
         changed = False
-        name = name.strip(" ，,、")
+        name = name.strip(" ，,、（）()")
         for f in before:
             if name.startswith(f) and len(name) > len(f):
                 name, changed = name[len(f):], True
