@@ -271,3 +271,10 @@ def test_marks_and_bases_are_no_names(run_cli, tmp_path):
     assert "no target of the plan measures 市场主体" in line_for(o, "较年初增加1.2万户")  # a net change, not 新增
     assert "not read: 2000万: no unit" in line_for(o, "两千万")  # no unit written: listed, not dropped
     assert "两百亿 read as 200亿元 (元 implied" in line_for(o, "税收收入达到两百亿")
+
+
+def test_a_part_of_the_year_after_the_figure(run_cli, tmp_path):
+    o = dry_run(run_cli, tmp_path, "2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                "地区生产总值增长5.2%（1—11月），比上半年提高1.1个百分点。社会投资增长9%（全年）。\n")
+    assert "part of the year (1—11月)" in line_for(o, "地区生产总值增长5.2%")  # in brackets after it
+    assert "linked to task 107" in line_for(o, "社会投资增长9%")  # 比上半年 after a figure is no period of it

@@ -191,6 +191,15 @@ def _part_of_year(sentence: str, at: int) -> str | None:
     return sentence[at:months + 1] if word[-1] in "—-～至" and months > 0 else word
 
 
+_BRACKETS = re.compile(r"\s*[（(]([^）)]{1,12})[）)]")
+
+
+def _part_in_brackets(sentence: str, end: int) -> str | None:
+    """A part of the year written in brackets right after the figure (增长5.2%（1—11月））."""
+    m = _BRACKETS.match(sentence, end)
+    return _part_of_year(m[1], len(m[1])) if m else None
+
+
 def _period_only(name: str) -> bool:
     """Whether a name is only period words and filler (上半年, 预计全年): no indicator of its own."""
     per = words()["period"]
@@ -249,7 +258,7 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
             cumulative = _first_word(before, per["cumulative"])
             five = heading.five_year if heading else False
             five_word = _first_word(sentence, per["five_year"])
-            part = _part_of_year(sentence, t.end)
+            part = _part_of_year(sentence, t.end) or _part_in_brackets(sentence, t.end)
             not_annual = ""
             listed = max(masked.rfind(c, 0, t.start) for c in CLAUSE_END.replace("、", "")) + 1
             if RESPECTIVELY in sentence[listed:t.end]:
