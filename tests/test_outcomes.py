@@ -183,3 +183,98 @@ def test_verdict_rules(value, comparator, reported, qualifiers, verdict):
     from plankg.outcomes.verdicts import Evidence, judge
     target = PlanTarget("t", "1", "i", "x", "level", Decimal(value), "NUM", "", comparator, 2023, "", "")
     assert judge(target, Evidence("e", Decimal(reported), qualifiers, "", 0))[0] == verdict
+
+
+def summary_line(output: str) -> str:
+    return line_for(output, "figures: ")
+
+
+def test_review_paragraphs_and_text_after_a_heading_are_read(outcomes, run_cli, tmp_path):
+    """A work report's review paragraphs open with ——; a plan-execution report's sub-headings carry
+    their section's text on the same line: every figure of either is listed, none dropped."""
+    o = outcomes("work-report-paragraphs-2024", None, "--dry-run").output
+    assert summary_line(o).startswith("figures: 11 found, 4 linked, 7 kept (not linked), 0 not read"), o
+    assert "a level in 元" in line_for(o, "地区生产总值突破1600亿元")
+    # the subject carries (GDP增速 … 一季度x、上半年y、预计全年z): part-year figures kept, the year's linked
+    for part in ("一季度2.9%", "上半年3.5%"):
+        assert "kept, not linked: a figure for part of the year" in line_for(o, part)
+    annual = line_for(o, "预计全年5.1%左右")
+    assert "linked to the plan's headline target、task 1" in annual and "an estimate (预计)" in annual
+    assert "indicator from GDP增速" in annual and "GDP is a label of 地区生产总值 in data/indicators.ttl" in annual
+    assert "kept, not linked: no target" in line_for(o, "产出GDP超70亿元")
+    cbd = line_for(o, "首次突破千亿")  # a sub-area's figure, written in Chinese numerals
+    assert "kept, not linked: a figure for 解放碑中央商务区" in cbd and "千亿 read as 1000亿元" in cbd
+    assert "no target of the plan measures 游客接待量" in line_for(o, "逾8100万人次")
+    assert "linked to task 62" in line_for(o, "新增经营主体1.45万户")
+    assert "linked to task 107" in line_for(o, "社会投资增长8.3%")
+    assert "linked to task 142" in line_for(o, "城镇新增就业3.1万人")
+    assert "five-year review" in line_for(o, "地区生产总值年均增长5.0%")
+    assert not [l for l in o.splitlines() if l.strip().startswith("line") and l.split()[2] == "过去五年"]
+
+    o = dry_run(run_cli, tmp_path, "渝中区2023年国民经济和社会发展计划执行情况的报告\n一、2023年计划执行情况\n"
+                "（一）收入与创新。城镇常住居民人均可支配收入增长5.3%，累计培育国家高新技术企业270家。\n")
+    income = line_for(o, "城镇常住居民人均可支配收入增长5.3%")
+    assert "task 5" in income and "城镇常住居民人均可支配收入 is a label of 城镇居民人均可支配收入" in income
+    assert "cumulative or stock figure (累计)" in line_for(o, "国家高新技术企业270家")
+
+
+def test_verdicts_from_review_paragraphs(outcomes, run_cli, monkeypatch):
+    assert outcomes("work-report-paragraphs-2024", "2024-01-10").exit_code == 0
+    monkeypatch.setenv("PLANKG_STORE", str(outcomes.store))
+    status = run_cli("query", "target-status", "--param", f"plan={PLAN_IRI}", "--format", "csv")
+    rows = {(r["task"], r["indicator"]): r for r in csv.DictReader(io.StringIO(status.output))}
+    assert rows[("62", "新增市场主体")]["verdict"] == "met"
+    assert rows[("107", "社会投资")]["verdict"] == "met"
+    gdp = rows[("1", "地区生产总值")]
+    assert (gdp["outcome_value"], gdp["qualifier"], gdp["verdict"]) == ("5.1", "预计 左右", "met"), gdp
+    assert rows[("142", "城镇新增就业人数")]["verdict"] == "missed"  # 3.1万人 against 4万人以上
+
+
+def test_chained_figures_partial_periods_and_chinese_amounts(outcomes):
+    o = outcomes("plan-execution-chained-2023", None, "--dry-run").output
+    assert summary_line(o).startswith("figures: 15 found, 4 linked, 7 kept (not linked), 4 not read"), o
+    for phrase in ("规模以上工业增加值同比增长3.6%", "社会消费品零售总额比上年同期增长5.1%"):
+        assert "a figure for part of the year (1—11月)" in line_for(o, phrase)
+    assert "linked to the plan's headline target、task 1" in line_for(o, "比上年增长5.4%")
+    # 分别 with a name the registry does not know: each figure listed once, not read
+    listed = [l for l in o.splitlines() if "分别…" in l]
+    assert len(listed) == 2 and all("not read: 分别 pairs" in l for l in listed)
+    assert "stock figure (总数)" in line_for(o, "经营主体总数达到13万户")
+    assert "两千万 read as 2000万" in line_for(o, "接待游客两千万人次以上")
+    assert "三百亿 read as 300亿元 (元 implied" in line_for(o, "旅游收入超三百亿")
+    assert "linked to task 51" in line_for(o, "大坪商圈社会消费品零售总额突破220亿元")
+    assert "five-year review (五年来)" in line_for(o, "年均增长5.3%")
+    assert "not read: a target stated under '（一）主要预期目标。'" in line_for(o, "新增经营主体1.5万户以上")
+
+
+def test_carried_subjects_parentheses_falls_and_shares(outcomes, run_cli, tmp_path):
+    o = outcomes("work-report-review-2024", None, "--dry-run").output
+    assert summary_line(o).startswith("figures: 15 found, 7 linked, 6 kept (not linked), 2 not read"), o
+    grew = line_for(o, "预计增长5.6%")  # after 迈上1600亿元台阶: the name carries, the kind is its own
+    assert "linked to the plan's headline target、task 1" in grew and "an estimate (预计)" in grew
+    assert "linked to task 107" in line_for(o, "全年达9.5%")  # 社会投资增速…，全年达9.5%
+    assert "linked to task 2" in line_for(o, "区级一般公共预算收入下降2.1%")
+    assert "linked to the plan's headline target、task 4" in line_for(o, "  同比增长4.8%")  # in parentheses
+    assert "两成 read as 20%" in line_for(o, "增长两成")
+    assert "一半 read as 50%" in line_for(o, "接近一半")
+    assert "not read: percentage points" in line_for(o, "0.3个百分点")
+    o = dry_run(run_cli, tmp_path, "2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                "全年地区生产总值、固定资产投资分别增长5.2%、6.1%。\n")
+    assert "linked to the plan's headline target、task 1" in line_for(o, "地区生产总值增长5.2%")
+    assert "task 3" in line_for(o, "固定资产投资增长6.1%") and "分别: each name paired" in o
+
+
+def test_marks_and_bases_are_no_names(run_cli, tmp_path):
+    o = dry_run(run_cli, tmp_path, "2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                "经营主体突破12万户大关，较年初增加1.2万户。全年接待游客两千万，税收收入达到两百亿。\n")
+    assert "no target of the plan measures 市场主体" in line_for(o, "经营主体突破12万户")  # a stock, not 新增
+    assert "no target of the plan measures 市场主体" in line_for(o, "较年初增加1.2万户")  # a net change, not 新增
+    assert "not read: 2000万: no unit" in line_for(o, "两千万")  # no unit written: listed, not dropped
+    assert "两百亿 read as 200亿元 (元 implied" in line_for(o, "税收收入达到两百亿")
+
+
+def test_a_part_of_the_year_after_the_figure(run_cli, tmp_path):
+    o = dry_run(run_cli, tmp_path, "2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                "地区生产总值增长5.2%（1—11月），比上半年提高1.1个百分点。社会投资增长9%（全年）。\n")
+    assert "part of the year (1—11月)" in line_for(o, "地区生产总值增长5.2%")  # in brackets after it
+    assert "linked to task 107" in line_for(o, "社会投资增长9%")  # 比上半年 after a figure is no period of it

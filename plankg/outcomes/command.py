@@ -19,7 +19,7 @@ from ..vocab import DCTERMS, PLAN, QUDT, RDF
 from . import graph as rdf
 from . import storage
 from .figures import read_figures
-from .linking import Decision, decide, plan_targets
+from .linking import Decision, decide, name_basis, plan_targets
 from .progress import read_statuses
 from .reading import KINDS, OutcomeTextError, read
 from .verdicts import Evidence, verdicts
@@ -70,10 +70,17 @@ def _evidence(reports: dict[str, Graph]) -> dict[str, list[Evidence]]:
 
 
 def _describe(d: Decision) -> str:
+    f = d.figure
+    read_as = [f"indicator {f.carried}"] if f.carried else []
+    read_as += [f.rewritten] if f.rewritten else []
     if d.targets:
         where = "、".join("the plan's headline target" if t.task == "plan" else f"task {t.task}" for t in d.targets)
-        return f"linked to {where} ({d.targets[0].indicator_written}: {d.targets[0].phrase})"
-    return ("kept, not linked: " if d.read else "not read: ") + d.reason
+        read_as += [n] if (n := name_basis(f)) else []
+        estimate = "; an estimate (预计)" if "预计" in f.qualifiers else ""
+        what = f"linked to {where} ({d.targets[0].indicator_written}: {d.targets[0].phrase}){estimate}"
+    else:
+        what = ("kept, not linked: " if d.read else "not read: ") + d.reason
+    return what + (f"  [{'; '.join(read_as)}]" if read_as else "")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -21,6 +21,7 @@ from decimal import Decimal
 from ..scopes import Scope
 from ..target_graph import registered
 from ..targets import extract
+from .chinese import arabic, compose, note_for, pair_respectively
 from .reading import Document
 from .words import longest_first, words
 
@@ -30,7 +31,7 @@ SENTENCE_END = "。;；!！?？"
 CLAUSE_END = SENTENCE_END + ",，、:："
 _MASKS = (  # in this order: a span of months before a single date
     re.compile(r"\d{1,2}\s*[—\-～~至到]\s*\d{1,2}\s*月(?:份)?"),                 # 1—9月
-    re.compile(r"同比|(?:比|较)(?:上年|去年|(?:19|20)\d\d年)(?:同期)?"),  # the base of a comparison
+    re.compile(r"同比|(?:比|较)(?:上年|去年|年初|(?:19|20)\d\d年)(?:同期|末|底)?"),  # the base of a comparison
     re.compile(r"(?:(?:19|20)\d\d年)?\d{1,2}月(?:\d{1,2}日|底|末|份)?"),    # dates
 )
 
@@ -55,6 +56,8 @@ class Figure:
     scope: Scope | None
     not_annual: str = ""  # why this is not a figure of one year, if it is not
     target_heading: str = ""  # the heading that says these are targets, if any
+    carried: str = ""  # where its indicator came from, when written with none (上半年3.2%)
+    rewritten: str = ""  # how its number was read, when not written in digits (千亿 → 1000亿元)
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,24 @@ class Unread:
     why: str
 
 
+_LISTED_FIGURE = re.compile(r"-?[0-9.]+[^、和，,；;。0-9 ]{0,4}")  # one of x、y after 分别
+
+
+def _clause_end(masked: str, at: int) -> int:
+    return min((i for i in (masked.find(c, at) for c in CLAUSE_END.replace("、", "")) if i >= 0), default=len(masked))
+
+
 _POINTS = re.compile(r"[0-9.]+\s*个百分点")  # a difference between two rates, not a rate
 
 
 def _mask(sentence: str) -> str:
     out = sentence
+    for word in words()["period"]["five_year"]:  # 过去五年 is no figure of five years
+        if any(c in word for c in "一二三四五六七八九十"):
+            out = out.replace(word, " " * len(word))
     for regex in (*_MASKS, _POINTS):  # before the words below: 比上年 goes whole
         out = regex.sub(lambda m: " " * len(m.group()), out)
-    for word in words()["period"]["relative_years"]:  # 过去一年 is no figure of one year
+    for word in (*words()["period"]["relative_years"], *words()["masks"]["words"]):  # 过去一年 is no figure
         out = out.replace(word, " " * len(word))
     return out
 
@@ -87,7 +100,7 @@ def _strip(name: str) -> str:
     changed = True
     while changed:
         changed = False
-        name = name.strip(" ，,、")
+        name = name.strip(" ，,、（）()")
         for f in before:
             if name.startswith(f) and len(name) > len(f):
                 name, changed = name[len(f):], True
@@ -130,9 +143,13 @@ def _first_word(text: str, candidates) -> str | None:
 
 
 def sentences(doc: Document):
-    """(line, offset in document, sentence) for every sentence of every line but the title's."""
+    """(line, offset in document, sentence) for every sentence of every line but the title's.
+
+    A line opening —— is read too: a work report's review paragraphs take that form
+    (——经济实力稳步提升。地区生产总值…); its label sentence states no figure, and the subtitle
+    (——2024年1月9日在…会议上) only a date, which the masks below take out."""
     for no, line in enumerate(doc.lines, start=1):
-        if no == 1 or line.lstrip().startswith("——"):
+        if no == 1:
             continue
         start = 0
         for i, ch in enumerate(line + "。"):
@@ -159,51 +176,125 @@ def _period(doc: Document, sentence: str, at: int, heading, year_in_sentence: in
     return None, "no year is written in the sentence, its heading or the title"
 
 
+def _part_of_year(sentence: str, at: int) -> str | None:
+    """The span of the year a figure covers, when part of it: the last period word before the
+    figure in its sentence (上半年3.2%、前三季度4.4%、预计全年5%: only the first two are part;
+    1—11月，A增长x，B增长y: both are)."""
+    per = words()["period"]
+    hits = [(sentence.rfind(w, 0, at), w) for w in (*per["part_of_year"], *per["whole_year"]) if w in sentence[:at]]
+    if not hits:
+        return None
+    at, word = max(hits, key=lambda h: (h[0] + len(h[1]), len(h[1])))  # 前三季度 over 三季度
+    if word in per["whole_year"]:
+        return None
+    months = sentence.find("月", at, at + 6)  # 1— → 1—11月, as written
+    return sentence[at:months + 1] if word[-1] in "—-～至" and months > 0 else word
+
+
+_BRACKETS = re.compile(r"\s*[（(]([^）)]{1,12})[）)]")
+
+
+def _part_in_brackets(sentence: str, end: int) -> str | None:
+    """A part of the year written in brackets right after the figure (增长5.2%（1—11月））."""
+    m = _BRACKETS.match(sentence, end)
+    return _part_of_year(m[1], len(m[1])) if m else None
+
+
+def _period_only(name: str) -> bool:
+    """Whether a name is only period words and filler (上半年, 预计全年): no indicator of its own."""
+    per = words()["period"]
+    for w in longest_first((*per["part_of_year"], *per["whole_year"], *words()["filler"]["before"])):
+        name = name.replace(w, "")
+    return not name.strip(" ，,、：:（）()")
+
+
+_SUBJECT = re.compile(r"^\s*(?P<name>[^，,、；;：:]+?)(?P<rate>增速|增幅|增长)")
+
+
+def _carried(masked: str, previous: "Figure | None", t) -> tuple[str, str, str] | None:
+    """(name, kind, where from) for a figure written with no indicator of its own, taken from the
+    figure before it in the sentence, else from the sentence's subject (GDP增速逐季攀升，上半年3.2%)."""
+    if previous is not None:  # 迈上1600亿元台阶，预计增长5.6%: the name carries, the kind is the figure's
+        kind = t.kind if t.kind == "growth-rate" or previous.unit_key != t.unit_key else previous.kind
+        return previous.name, kind, previous.carried or f"from {previous.indicator_as_written}"
+    m = _SUBJECT.match(masked[:t.start])
+    if m is None or not _clean_name(m["name"]):
+        return None
+    kind = "growth-rate" if t.unit_key == "PERCENT" else t.kind
+    return _measure((m["name"],)), kind, f"from {m.group().strip()}"
+
+
 def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], list[Unread]]:
     """Every figure of the document, and the numbers that could not be read as figures."""
     per = words()["period"]
     figures, unread = [], []
-    for no, offset, sentence in sentences(doc):
+    for no, offset, written in sentences(doc):
         heading = doc.headings[no - 1]
-        if heading is not None and heading.line == no:
-            continue  # the heading itself
+        paired, pairs_back, pair_notes = pair_respectively(written, lambda n: registered(_clean_name(n)))
+        sentence, back, notes = arabic(paired)  # 千亿 → 1000亿元, 两成 → 20%: read as written in digits
+        here = [a for a, _ in back]  # where each paired position went in the rewritten text
+        notes += [(here.index(next(p for p in here if p >= a)), here.index(next(p for p in here if p >= b)), n)
+                  for a, b, n in pair_notes]
+        back = compose(pairs_back, back)
         masked = _mask(sentence)
-        part = _first_word(sentence, per["part_of_year"])
+
+        def orig(a: int, b: int) -> tuple[int, int]:  # a span of the rewritten sentence, as written
+            return back[a][0], back[b - 1][1] if b > a else back[a][0]
+
+        def text(a: int, b: int) -> str:
+            return written.__getitem__(slice(*orig(a, b)))
         e = extract(masked)
         unread += [Unread(no, m.group(), "percentage points: a difference between two rates, not a figure to link")
                    for m in _POINTS.finditer(sentence)]
         for n in e.unexplained:
             if n.script != "arabic" or (n.start == 0 and sentence[n.end:n.end + 1] in ".．、"):
                 continue  # a numeral inside a word (一年来, 前三季度), or a row's number (1.)
-            unread.append(Unread(no, sentence[max(n.start - 8, 0):n.end + 4],
+            unread.append(Unread(no, text(max(n.start - 8, 0), min(n.end + 4, len(sentence))),
                                  f"{n.text}: no unit or no indicator before it"))
+        previous, respectively = None, set()
         for t in e.targets:
             clause = max(masked.rfind(c, 0, t.start) for c in CLAUSE_END) + 1
             before = sentence[clause:t.end]
             cumulative = _first_word(before, per["cumulative"])
             five = heading.five_year if heading else False
             five_word = _first_word(sentence, per["five_year"])
+            part = _part_of_year(sentence, t.end) or _part_in_brackets(sentence, t.end)
             not_annual = ""
             listed = max(masked.rfind(c, 0, t.start) for c in CLAUSE_END.replace("、", "")) + 1
             if RESPECTIVELY in sentence[listed:t.end]:
-                unread.append(Unread(no, sentence[t.start:t.end], f"{RESPECTIVELY} pairs several names with several "
-                                     "figures (A、B分别增长x、y): not read, to be read by hand"))
+                if listed not in respectively:  # once per figure written, not per name the reader tried
+                    respectively.add(listed)
+                    at = sentence.index(RESPECTIVELY, listed)
+                    names = sentence[listed:at].strip()
+                    for m in _LISTED_FIGURE.finditer(masked, at, _clause_end(masked, at)):
+                        unread.append(Unread(no, f"{names}{RESPECTIVELY}…{text(*m.span())}",
+                                             f"{RESPECTIVELY} pairs several names with several figures "
+                                             "(A、B分别增长x、y), and not every name is an indicator's own "
+                                             "(data/indicators.ttl): not read, to be read by hand"))
                 continue
             if five or five_word:
                 not_annual = f"a five-year review ({five_word or heading.text})"
             elif cumulative:
                 not_annual = f"a cumulative or stock figure ({cumulative})"
             elif part:
-                not_annual = f"a figure for part of the year ({part.strip()}…)"
+                not_annual = f"a figure for part of the year ({part.strip()})"
             estimate = ESTIMATE in sentence[:t.end]  # 预计 governs every figure after it in its sentence
             period, basis = _period(doc, sentence, t.start, heading, t.period, published)
             bare = _strip(t.indicator.split(t.scope.written, 1)[-1] if t.scope else t.indicator)
             at = sentence.find(bare, clause, t.end) if bare else -1
             phrase_start = at + len(bare) if at >= 0 else t.start  # the qualifiers sit between name and figure
-            figures.append(Figure(
-                no, offset + t.start, offset + t.end, sentence.strip(), sentence[t.start:t.end],
-                t.indicator, _measure(t.measure_names),
-                t.kind, t.value, t.unit_key, t.number_as_written, t.unit_as_written,
+            name, kind, carried = _measure(t.measure_names), t.kind, ""
+            if _period_only(t.indicator) and (got := _carried(masked, previous, t)):
+                name, kind, carried = got
+            start, end = orig(t.start, t.end)
+            start += len(written[start:end]) - len(written[start:end].lstrip("（( "))  # （同比增长4.8%）
+            figure = Figure(
+                no, offset + start, offset + end, written.strip(),
+                sentence[t.start:t.end] if paired != written else written[start:end],  # 分别: A增长x
+                t.indicator, name, kind, t.value, t.unit_key, t.number_as_written, t.unit_as_written,
                 _qualifiers(sentence[phrase_start:t.end], estimate), period, basis, t.scope, not_annual,
-                heading.text if heading and heading.targets else ""))
+                heading.text if heading and heading.targets else "", carried,
+                note_for(notes, t.start, t.end))
+            figures.append(figure)
+            previous = figure
     return figures, unread

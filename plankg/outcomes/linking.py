@@ -19,9 +19,10 @@ from decimal import Decimal
 from rdflib import Graph, URIRef
 
 from ..numbers import unit_key
-from ..target_graph import indicator_iri, registered
-from ..vocab import PLAN, QUDT
+from ..target_graph import indicator_iri, indicator_registry, registered
+from ..vocab import PLAN, QUDT, SKOS
 from .figures import Figure
+from .words import words
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,20 @@ class Decision:
     targets: tuple[PlanTarget, ...]  # () when not linked
     reason: str  # why not linked ("" when linked)
     read: bool = True  # False: not read as an outcome at all (a target for later)
+
+
+def name_basis(figure: Figure) -> str:
+    """Why the figure's name is the indicator's, when the two are not written alike: a report
+    name of data/outcome-words.toml, or another label of the node in data/indicators.ttl
+    (城镇常住居民人均可支配收入, the statistical name since 2013, is listed there as a label of
+    城镇居民人均可支配收入). Printed with the link, so an analyst sees each identification."""
+    notes = [f"{w} read as {p} (data/outcome-words.toml [synonyms])"
+             for w, p in words()["synonyms"].items() if w in figure.indicator_as_written and p in figure.name]
+    node = indicator_iri(figure.name)
+    labels = [str(l) for l in indicator_registry().objects(node, SKOS.prefLabel) if l.language == "zh"]
+    if labels and labels[0] != figure.name:
+        notes.append(f"{figure.name} is a label of {labels[0]} in data/indicators.ttl")
+    return "; ".join(notes)
 
 
 def _slug(iri) -> str:

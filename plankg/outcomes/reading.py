@@ -8,8 +8,9 @@ Four kinds of document report what a plan achieved, each told by its title:
     tasks' year;
   * 政府工作报告 (work-report): the *next* year's report; its title year is not the year of
     its figures, so only a heading (一、2023年工作回顾) or the sentence gives a year.
-A heading is a line opening 一、 or （一）; a sub-heading inherits its section's year unless it
-states its own.
+A heading is a line opening 一、 or （一）, its words up to the first 。 (the section's text may
+follow on the same line, and is read as any other line); a sub-heading inherits its section's
+year unless it states its own.
 """
 from __future__ import annotations
 
@@ -73,6 +74,14 @@ def document_year(kind: str, title: str) -> int | None:
     return int(m[1]) if m else None
 
 
+def heading_label(line: str) -> str:
+    """A heading line's own words: up to its first 。, as a section's text often follows on the
+    same line (（一）经济运行稳中向好。GDP增速…) and must not make the section five-year or targets."""
+    line = line.strip()
+    end = line.find("。")
+    return line[:end + 1] if end >= 0 else line
+
+
 def _heading(text: str, line: int, parent: Heading | None) -> Heading:
     w = words()
     year = YEAR.search(text)
@@ -109,9 +118,10 @@ def read(path: Path, kind: str | None = None, title: str | None = None) -> Docum
         doc.offsets.append(offset)
         offset += len(line) + 1
         if HEADING.match(line):
+            label = heading_label(line)
             if TOP_HEADING.match(line):
-                top = current = _heading(line.strip(), no, None)
+                top = current = _heading(label, no, None)
             else:
-                current = _heading(line.strip(), no, top)
+                current = _heading(label, no, top)
         doc.headings.append(current)
     return doc
