@@ -160,7 +160,7 @@ def test_samples(name, settings, monkeypatch):
     district, code, title = test_rules.SAMPLES[name]
     meta = PlanMeta(title=title, publisher=f"{district}人民政府办公室", district=district, division_code=code, year=2024)
     result = pipeline.build(REPO / "tests" / "data" / "samples" / f"{name}.txt", settings, meta=meta)
-    assert_same(*_both(monkeypatch, result.graph + pipeline.reference_graph(settings, code)))
+    assert_same(*_both(monkeypatch, result.graph + reference_data.graph(settings, code)))
 
 
 VARIANTS = mutations.defects() + mutations.valid_edits()
