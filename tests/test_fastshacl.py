@@ -185,7 +185,7 @@ def test_the_rdflib_query_rewrite_still_applies():
     joined to $this must come first, else pySHACL takes minutes again."""
     from rdflib import Variable
 
-    from plankg.validate import _prepared
+    from plankg.validate_queries import _prepared
 
     query = _prepared("PREFIX plan: <https://w3id.org/plankg/ontology#>\n"
                       "SELECT $this ?value WHERE { ?m plan:nameAsWritten ?value . $this plan:leadMention ?m . }")

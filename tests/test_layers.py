@@ -13,8 +13,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_LINES = 350
-# Being rewritten this round by its owner (issue 15's fast validation path); remove when it is split.
-OVER_MAX_FOR_NOW = {"plankg/validate.py"}
+# A module being rewritten may be let off for a round (name it here, with the issue); none is now.
+OVER_MAX_FOR_NOW: set[str] = set()
 
 # Bottom to top. Names are modules of plankg; "server" stands for every module of plankg.server.
 LAYERS = [
@@ -24,7 +24,9 @@ LAYERS = [
                  "sources"}),
     ("model", {"registry", "classify", "numbers", "scopes", "target_records", "targets", "target_graph", "graph", "preamble",
                "diff_parts", "diff", "canned"}),
-    ("reasoning and checks", {"reason", "fastshacl", "validate"}),
+    ("reasoning and checks", {"reason", "fastshacl", "fastshacl.model", "fastshacl.shapes", "fastshacl.data",
+                              "fastshacl.core", "fastshacl.sparql", "fastshacl.focus", "fastshacl.report",
+                              "validate_queries", "validate_report", "validate"}),
     ("reference data", {"reference"}),
     ("plans", {"pipeline", "check", "link", "docs"}),
     ("state folder", {"history", "index", "versions", "amend", "integrity"}),
