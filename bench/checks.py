@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from rdflib import Graph
 
-from plankg import pipeline, reason, reference as reference_data
+from plankg import config, pipeline, reason, reference as reference_data
 from plankg.config import from_env
 from plankg.validate import validate
 
@@ -42,7 +42,7 @@ def run(repeat: int = 5, quick: bool = False, build: bool = True) -> str:
     data = Graph()
     data += built.graph
     data += reference
-    t, report = measure("validation: pyshacl, all shapes", lambda: validate(data), repeat)
+    t, report = measure(f"validation: {config.validator()} (PLANKG_VALIDATOR), all shapes", lambda: validate(data), repeat)
     rows.append(replace(t, note=f"conforms={report.conforms}, {len(report.results)} results"))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
