@@ -123,6 +123,7 @@ class Dataset:
         source = ox.Store.read_only(str(self.store))
         source.backup(str(dest / "oxigraph"))
         head = (dest / HEAD).read_text(encoding="utf-8")
+        (dest / "snapshots").mkdir(exist_ok=True)  # the state folder need not have one yet
         source.backup(str(dest / "snapshots" / Snapshots(self.settings(), dest).name_for(head)))
         return dest
 
