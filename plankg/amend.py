@@ -226,10 +226,10 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
 
 def proposal(path: Path):
     """The change in a file: a SPARQL Update (.ru, .rq, .sparql) or a revised text of the whole plan."""
-    if path.suffix in (".ru", ".rq", ".sparql"):
-        return SparqlUpdate(path.read_text(encoding="utf-8"))
     if not path.is_file():
         raise AmendmentError(f"{path}: no such file")
+    if path.suffix in (".ru", ".rq", ".sparql"):
+        return SparqlUpdate(path.read_text(encoding="utf-8"))
     return RevisedText(path)
 
 

@@ -62,9 +62,12 @@ def amend(ctx, change, message, agent, accepted, reason, plan, store):
     try:
         outcome = amend_from_file(_settings(ctx, store), change, plan, agent=agent or default_agent(),
                                   message=message, accept=accepted, reason=reason)
+    except (AmendmentError, UnicodeDecodeError) as e:  # first: both are ValueErrors; the change is unreadable
+        click.echo(f"Error: {e}", err=True)
+        ctx.exit(2)
     except (RepositoryError, FileNotFoundError, ValueError) as e:
         raise click.ClickException(str(e)) from None
-    except (AmendmentError, OSError, UnicodeDecodeError) as e:
+    except OSError as e:
         click.echo(f"Error: {e}", err=True)
         ctx.exit(2)
     if not outcome.accepted:
