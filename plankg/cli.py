@@ -327,10 +327,10 @@ def validate_command(ctx, source, fmt):
 
 
 # -- The state folder and the server: their commands are in plankg.cli_state and plankg.cli_server --
-from . import cli_reports, cli_server, cli_state  # noqa: E402 - registered after the group is defined
+from . import cli_reports, cli_search, cli_server, cli_state  # noqa: E402 - registered after the group is defined
 
 for _command in (cli_state.amend, cli_state.history, cli_state.diff_command, cli_server.serve, cli_server.bench,
-                 cli_reports.outcomes, cli_reports.chart):
+                 cli_reports.outcomes, cli_reports.chart, cli_search.search):
     cli.add_command(_command)
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from rdflib import Graph, Literal, URIRef
 
-from . import reason, reference
+from . import reason, reference, search
 from .history import History, RepositoryError, stamp
 from .iris import district_of
 from .store import REFERENCE, UNITS, Store, read_turtle
@@ -142,3 +142,4 @@ class Index(History):
         h.add((URIRef(f"{plan}/history"), PLAN.contentDigest, Literal(current.digest)))
         h.add((URIRef(f"{plan}/history"), PLAN.fileStamp, Literal(stamp(self.history_path(plan)))))
         self._store.replace_graphs({f"{plan}/graph": graph, f"{plan}/inferred": inferred, f"{plan}/history": h})
+        search.refresh(self._store.select, plan, self.settings.base, self.root / "search", self.settings.cache_dir)

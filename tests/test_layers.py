@@ -29,10 +29,10 @@ LAYERS = [
                               "validate_queries", "validate_report", "validate"}),
     ("reference data", {"reference"}),
     ("plans", {"pipeline", "check", "link", "docs"}),
-    ("state folder", {"history", "index", "versions", "amend", "integrity"}),
+    ("state folder", {"history", "index", "versions", "amend", "integrity", "search"}),
     ("reports", {"outcomes", "charts", "asking"}),
     ("server", {"server"}),
-    ("command line", {"cli", "cli_state", "cli_server", "cli_reports"}),
+    ("command line", {"cli", "cli_state", "cli_server", "cli_reports", "cli_search"}),
 ]
 
 
