@@ -38,12 +38,13 @@ def create_app(config: ServerConfig | None = None, *, store=None, engine=None) -
     app.extensions["plankg"] = engine or make_engine(config, store)
     app.extensions["plankg.queries"] = canned.load_all()  # read once: the files do not change while serving
 
-    from . import chart_pages, outcomes, pages, queries, sparql, update
+    from . import chart_pages, outcomes, pages, queries, search, sparql, update
     app.register_blueprint(sparql.bp)   # /sparql
     app.register_blueprint(update.bp)   # /update
     app.register_blueprint(queries.bp)  # /queries, /queries/<name>, /queries/<name>.csv|.json
     app.register_blueprint(chart_pages.bp)  # /charts, /charts/<name>
     app.register_blueprint(outcomes.bp)  # /outcomes/plan/<code>/<year>: each target's verdict
+    app.register_blueprint(search.bp)   # /search, /search/suggest
     app.register_blueprint(pages.bp)    # /, /validation, and a page for every IRI under the base
     app.register_error_handler(Refused, refused)
     app.register_error_handler(HTTPException, http_error)
