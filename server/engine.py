@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
+from plankg.search.functions import NS as TEXT_NS
 from plankg.store import Rows, Store, plan_graphs
 
 from . import formats
@@ -135,6 +136,9 @@ class LocalEngine(Engine):
     def _run(self, job: dict):
         job["snapshot"] = str(self.snapshot())
         job.setdefault("max_rows", self.config.max_rows)
+        settings = self.config.settings  # for text:matches (plankg.search.functions): where the indexes are
+        job["search"] = {"ns": TEXT_NS, "base": self.base, "cache": str(settings.cache_dir),
+                         "folder": str(settings.store_dir / "search") if self.snapshots is not None else None}
         reply = self.pool.run(job, self.config.query_timeout)
         if reply[0] == "error":
             raise Refused(reply[2], reply[1])

@@ -58,6 +58,12 @@ def run(store: ox.Store, job: dict):
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
     if job.get("substitutions"):
         kwargs["substitutions"] = {ox.Variable(k): term(v) for k, v in job["substitutions"].items()}
+    if job.get("search") and job["search"]["ns"] in job["query"]:  # text:matches, text:score (plankg.search.functions)
+        from plankg.search.functions import TextFunctions
+
+        s = job["search"]
+        kwargs["custom_functions"] = TextFunctions(store, s["base"], s["folder"] and Path(s["folder"]),
+                                                   s["cache"] and Path(s["cache"])).registry()
     try:
         result = store.query(job["query"], **kwargs)
         if job["output"] == "rows":
