@@ -3,6 +3,36 @@
   "use strict";
   var endpoint = window.PLANKG_ENDPOINT;
   var examples = JSON.parse(document.getElementById("examples-data").textContent);
+  var PLAN = "https://w3id.org/plankg/ontology#", labels = {};
+  // Completions from the served data (/search/suggest): unit and indicator names, tasks, ontology terms.
+  // Type a name, its pinyin or English (区财政局, caizhengju, budget) or plan:lead, then Ctrl-Space.
+  Yasgui.Yasqe.registerAutocompleter({
+    name: "plankgData", bulk: false, autoShow: true, persistenceId: null,
+    isValidCompletionPosition: function (yasqe) {
+      var token = yasqe.getCompleteToken();
+      var text = (token.string || "").replace(/^["'<]/, "");
+      return token.type !== "keyword" && text.length >= 2 && "?$".indexOf(text[0]) < 0;
+    },
+    get: function (yasqe, token) {
+      var text = token.string.replace(/^["'<]|["'>]$/g, ""), kind = "";
+      var colon = text.indexOf(":");
+      if (colon >= 0 && !/^https?:/.test(text)) { text = text.slice(colon + 1); kind = "&kind=term"; }
+      if (!text) return Promise.resolve([]);
+      return fetch(window.PLANKG_SUGGEST + "?limit=12&q=" + encodeURIComponent(text) + kind)
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (items) {
+          return items.map(function (i) {
+            var inserted = i.iri.indexOf(PLAN) === 0 ? "plan:" + i.iri.slice(PLAN.length) : "<" + i.iri + ">";
+            labels[inserted] = i.label + " · " + i.kind;
+            return inserted;
+          });
+        });
+    },
+    postprocessHints: function (yasqe, hints) {
+      hints.forEach(function (h) { if (labels[h.text]) h.displayText = labels[h.text] + "   " + h.text; });
+      return hints;
+    }
+  }, false);
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
@@ -10,7 +40,7 @@
     populateFromUrl: false,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     yasqe: {
-      autocompleters: ["variables"], // the class and property completers call an outside service (LOV)
+      autocompleters: ["variables", "plankgData"], // LOV's class and property completers call an outside service
       prefixCcApi: null,             // and so does the prefix completer
       value: examples.length ? examples[0].query : "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
     },

@@ -82,3 +82,22 @@ def test_search_box_suggests_and_the_results_page_shows_hits(browser, server):  
     page.wait_for_selector("#hits li.hit")
     assert "lead=" in page.url and page.locator("#hits li.hit").count() >= 1
     assert not errors and not elsewhere
+
+
+@pytest.mark.browser
+def test_the_query_editor_completes_names_from_the_data(browser, server):  # noqa: F811
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server.url + "/", wait_until="networkidle")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate("() => { const y = window.plankgYasgui.getTab().getYasqe(); y.setValue('SELECT * WHERE { ?t plan:leadUnit '); "
+                  "y.focus(); y.getDoc().setCursor(y.getDoc().lineCount(), 0); }")
+    page.keyboard.type("caizhengju")
+    page.keyboard.press("Control+Space")
+    hints = page.wait_for_selector(".CodeMirror-hints")
+    assert "区财政局" in hints.inner_text()
+    page.keyboard.press("Enter")
+    value = page.evaluate("() => window.plankgYasgui.getTab().getYasqe().getValue()")
+    assert value.endswith("<https://w3id.org/plankg/unit/500103/czj>"), value
+    assert not errors
