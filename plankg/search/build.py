@@ -129,18 +129,19 @@ def write(path, docs: list[Doc], meta: dict[str, str], earlier: Path | None = No
     cut = Cutter(words, {**read_cache(cached), **earlier_cuts(earlier, digest)})
     before = len(cut.cache)
     db = path if isinstance(path, sqlite3.Connection) else sqlite3.connect(path)
-    db.executescript(DDL)
+    db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + DDL)  # a new file, renamed when whole
     vocab: set[str] = set()
+    rows = [_row(d, cut) for d in docs]
+    for _, _, known in rows:
+        vocab |= known
     with db:
-        for i, d in enumerate(docs, 1):
-            doc, fts, known = _row(d, cut)
-            vocab |= known
-            db.execute("INSERT INTO docs VALUES (?" + ", ?" * len(doc) + ")", (i, *doc))
-            db.execute("INSERT INTO fts(rowid, title, body, grams, latin, units) VALUES (?, ?, ?, ?, ?, ?)", (i, *fts))
+        db.executemany("INSERT INTO docs VALUES (?" + ", ?" * 15 + ")",  # id and the 15 columns of _row
+                       ((i, *doc) for i, (doc, _, _) in enumerate(rows, 1)))
+        db.executemany("INSERT INTO fts(rowid, title, body, grams, latin, units) VALUES (?, ?, ?, ?, ?, ?)",
+                       ((i, *fts) for i, (_, fts, _) in enumerate(rows, 1)))
         db.executemany("INSERT INTO vocab VALUES (?)", ((w,) for w in sorted(vocab)))
         db.executemany("INSERT INTO cuts VALUES (?, ?)", sorted(cut.made.items()))
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted({**meta, "schema": SCHEMA, "dictionary": digest}.items()))
-        db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
     if not isinstance(path, sqlite3.Connection):
         db.close()
     if len(cut.cache) > before:
