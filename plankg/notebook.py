@@ -60,6 +60,7 @@ class Chart:
     grammar: str  # "vega-lite" or "vega"
 
     def svg(self) -> str:
+        """The chart as SVG text (labels stay text, so they can be searched and selected)."""
         from .charts import render
 
         return render.svg(self.spec, self.grammar)
@@ -76,6 +77,7 @@ class Chart:
         return path
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        """What Jupyter shows: the spec as Vega-Lite (or Vega) for its renderer, SVG for the others."""
         mime = "application/vnd.vegalite.v5+json" if self.grammar == "vega-lite" else "application/vnd.vega.v5+json"
         return {mime: self.spec, "image/svg+xml": self.svg(), "text/plain": f"<plankg chart {self.name}: {self.title}>"}
 
