@@ -32,6 +32,7 @@ LAYERS = [
     ("state folder", {"history", "index", "versions", "amend", "integrity", "search"}),
     ("reports", {"outcomes", "charts", "asking"}),
     ("server", {"server"}),
+    ("python api", {"notebook"}),
     ("command line", {"cli", "cli_state", "cli_server", "cli_reports", "cli_search"}),
 ]
 
