@@ -28,7 +28,7 @@ from .text import Term, bigrams, fold, query_terms
 
 WEIGHTS = (4.0, 1.0, 0.5, 2.0, 0.3)  # bm25 weights of title, body, grams, latin, units
 _open: dict[tuple, "Index"] = {}
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entered when building the index syncs the store, whose hook refreshes it
 
 
 def key_of(plan: str, version_digest: str, reference_digest: str) -> str:
