@@ -16,4 +16,5 @@ def query_store(settings: Settings) -> Store:
     """An in-memory store with the built plans, the reference data and the stored outcomes."""
     store = load_built(settings, reference.graph(settings, further=False))
     load_into(store, settings)
+    store.search = (None, settings.cache_dir)  # text:matches and text:score, as on the server
     return store

@@ -29,6 +29,7 @@ from .vocab import PLAN_NS
 REFERENCE = "graph/reference"
 UNITS = "graph/units/"  # + a division code
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+TEXT_NS = "https://w3id.org/plankg/text#"  # plankg.search.functions.NS, without importing search
 
 
 def plan_graphs(base: str, plans: Iterable[str]) -> list[str]:
@@ -109,6 +110,9 @@ class Rows:
 class Store:
     """An Oxigraph store; ``path=None`` keeps it in memory."""
 
+    #: (index folder or None, cache folder or None) to answer ``text:`` functions with; None: not offered
+    search: tuple[Path | None, Path | None] | None = None
+
     def __init__(self, path: Path | None = None, *, base: str, read_only: bool = False):
         self.path, self.base = path, base
         if path is None:
@@ -133,6 +137,10 @@ class Store:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if substitutions:
             kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in substitutions.items()}
+        if self.search is not None and TEXT_NS in sparql:  # text:matches, text:score, as the server has them
+            from .search.functions import TextFunctions
+
+            kwargs["custom_functions"] = TextFunctions(self.ox, self.base, *self.search).registry()
         return self.ox.query(sparql, **kwargs)
 
     def plan_graphs(self, plans: Iterable[str]) -> list[str]:
