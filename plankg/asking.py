@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import reference
 from .config import Settings
 from .outcomes.storage import load_into
+from .search.functions import TextFunctions
 from .store import Store, load_built
 
 
@@ -16,5 +17,5 @@ def query_store(settings: Settings) -> Store:
     """An in-memory store with the built plans, the reference data and the stored outcomes."""
     store = load_built(settings, reference.graph(settings, further=False))
     load_into(store, settings)
-    store.search = (None, settings.cache_dir)  # text:matches and text:score, as on the server
+    store.functions = lambda: TextFunctions(store.ox, store.base, None, settings.cache_dir).registry()  # as on the server
     return store

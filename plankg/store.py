@@ -110,8 +110,9 @@ class Rows:
 class Store:
     """An Oxigraph store; ``path=None`` keeps it in memory."""
 
-    #: (index folder or None, cache folder or None) to answer ``text:`` functions with; None: not offered
-    search: tuple[Path | None, Path | None] | None = None
+    #: gives the custom functions (plankg.search.functions) for a query that uses ``text:``; set by
+    #: the layer that knows the search (plankg.asking), so the store does not import it
+    functions = None
 
     def __init__(self, path: Path | None = None, *, base: str, read_only: bool = False):
         self.path, self.base = path, base
@@ -137,10 +138,8 @@ class Store:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if substitutions:
             kwargs["substitutions"] = {ox.Variable(k): to_ox(v) for k, v in substitutions.items()}
-        if self.search is not None and TEXT_NS in sparql:  # text:matches, text:score, as the server has them
-            from .search.functions import TextFunctions
-
-            kwargs["custom_functions"] = TextFunctions(self.ox, self.base, *self.search).registry()
+        if self.functions is not None and TEXT_NS in sparql:  # text:matches, text:score, as the server has them
+            kwargs["custom_functions"] = self.functions()
         return self.ox.query(sparql, **kwargs)
 
     def plan_graphs(self, plans: Iterable[str]) -> list[str]:
