@@ -130,7 +130,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.dry_run:
         _, (_, made) = remake(storage.reports(settings, args.plan))
-        _summary(made)
+        _summary(made, plan_g)
         print("dry run: nothing stored")
         return 0
     kept_made = []
@@ -145,12 +145,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except storage.StorageError as e:
         print(f"Error: {e}")
         return 2
-    _summary(kept_made[-1])
+    _summary(kept_made[-1], plan_g)
     print(f"stored: graph <{report}> ({files[0].name}), verdicts <{rdf.verdicts_iri(args.plan)}>")
     return 0
 
 
-def _summary(made) -> None:
+def _summary(made, plan_g: Graph) -> None:
+    """The verdicts counted as target-summary counts them: a headline target restating a task's
+    target (plan:restates) is that target, counted once."""
+    restating = set(plan_g.subjects(PLAN.restates, None))
+    made = [v for v in made if v.target.iri not in restating]
     counts = Counter(v.verdict for v in made)
     estimates = sum(1 for v in made if v.estimate)
     print("verdicts (every report of the plan): " + ", ".join(
