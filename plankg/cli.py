@@ -71,19 +71,22 @@ def build(ctx, sources, district, code, year, title, publisher, layout):
     meta = None
     if given:
         if len(given) < 3:
-            raise click.ClickException("--district, --code and --year go together (or use a .toml file)")
+            raise click.UsageError("--district, --code and --year go together (or use a .toml file)")
         if not (code.isdigit() and len(code) == 6):
-            raise click.ClickException(f"--code {code!r}: expected a six-digit division code such as 500106")
+            raise click.UsageError(f"--code {code!r}: expected a six-digit division code such as 500106")
         if len(sources) != 1:
-            raise click.ClickException("--district/--code/--year describe one plan: give exactly one SOURCE")
+            raise click.UsageError("--district/--code/--year describe one plan: give exactly one SOURCE")
         from .graph import PlanMeta
 
         meta = PlanMeta(title=title or sources[0].stem, publisher=publisher or f"{district}人民政府",
                         district=district, division_code=code, year=year, layout=layout)
+    missing = [s for s in sources if not s.is_file()]
+    if missing:
+        raise _Unreadable(f"{missing[0]}: no such file")
     try:
         results = [pipeline.build(s, settings, meta=meta) for s in sources]  # read everything before writing
-    except (pipeline.PlanSyntaxError, pipeline.MetadataError) as e:
-        raise click.ClickException(str(e)) from None
+    except (pipeline.PlanSyntaxError, pipeline.MetadataError, pipeline.RegistryError) as e:  # exit 2, as read does
+        raise _Unreadable(str(e)) from None
     for result in results:
         path = pipeline.write(result, settings.build_dir, settings)
         click.echo(f"{result.plan.path}: {len(result.plan.tasks)} tasks, {len(result.plan.sections)} sections, "
@@ -279,7 +282,11 @@ def query(ctx, name, params, fmt, bom):
         rows = q.run(store, values)
     except canned.QueryError as e:
         raise click.ClickException(str(e)) from None
-    except (SyntaxError, RuntimeError, ValueError) as e:  # pyoxigraph's parse and evaluation errors
+    except SyntaxError as e:  # pyoxigraph's: the file cannot be read as SPARQL (exit 2, as unreadable input)
+        from .syntax_errors import sparql
+
+        raise _Unreadable(sparql(name if name.endswith((".rq", ".sparql")) else f"queries/{name}.rq", q.sparql, e)) from None
+    except (RuntimeError, ValueError) as e:  # pyoxigraph's evaluation errors
         raise click.ClickException(f"{name}: the query failed: {str(e).splitlines()[0]}") from None
     out = render(rows.columns, rows.rows, fmt)
     click.echo(("\ufeff" + out) if bom and fmt == "csv" else out, nl=False)

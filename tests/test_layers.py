@@ -18,7 +18,7 @@ OVER_MAX_FOR_NOW: set[str] = set()
 
 # Bottom to top. Names are modules of plankg; "server" stands for every module of plankg.server.
 LAYERS = [
-    ("foundation", {"config", "resources", "files", "serialize", "tables", "vocab", "iris"}),
+    ("foundation", {"config", "resources", "files", "serialize", "tables", "vocab", "iris", "syntax_errors"}),
     ("store", {"store"}),
     ("reading", {"reading", "layouts.common", "layouts.lines", "layouts.marks", "layouts.stream", "layouts.table", "layouts",
                  "sources"}),

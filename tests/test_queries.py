@@ -145,7 +145,7 @@ def test_query_from_a_file(run_cli, tmp_path):
     bad = tmp_path / "bad.rq"
     bad.write_text("SELECT WHERE {", encoding="utf-8")
     result = run_cli("query", str(bad))
-    assert result.exit_code == 1 and "the query failed" in result.output
+    assert result.exit_code == 2 and f"{bad}:1:14: SPARQL syntax error: this \"{{\" is never closed" in result.output
 
 
 def test_headline_targets(run_cli):
