@@ -116,42 +116,6 @@ def _report_unregistered(result) -> None:
         click.echo(f"    {name}{' ' * (column - width(name))}  {guess(name).describe()}")
 
 
-@cli.group()
-def link():
-    """Link our identifiers to other open data (written to data/linksets/, loaded with the reference data)."""
-
-
-@link.command("wikidata")
-@click.option("--answer", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A saved WDQS answer (SPARQL JSON) to the query in data/linksets/wikidata-p442.rq.")
-@click.option("--endpoint", default=None, help="Ask this SPARQL endpoint instead [default: the Wikidata Query Service].")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the linkset "
-              "[default: data/linksets/wikidata.ttl].")
-@click.pass_context
-def link_wikidata(ctx, answer, endpoint, out):
-    """Link divisions and sub-district offices to Wikidata items through their codes (P442).
-
-    An item is linked only when its P442 code (written with spaces, "50 01 03") equals ours and its
-    Chinese label equals our name; anything else is listed and left out. Without --answer the query
-    is sent to the Wikidata Query Service; to check by hand, run data/linksets/wikidata-p442.rq
-    there (with {prefix} set to 50), download the JSON, and pass it with --answer.
-
-    Example:
-
-    \b
-        plankg link wikidata
-        plankg link wikidata --answer wdqs-answer.json
-    """
-    from . import link as linking
-
-    try:
-        result, target = linking.wikidata(ctx.obj, answer, endpoint, out)
-    except ValueError as e:
-        raise click.ClickException(str(e)) from None
-    click.echo(result.to_text(), nl=False)
-    click.echo(f"→ {_rel(target)}")
-
-
 @cli.command()
 @click.argument("names", nargs=-1, required=True)
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -334,10 +298,10 @@ def validate_command(ctx, source, fmt):
 
 
 # -- The state folder and the server: their commands are in plankg.cli_state and plankg.cli_server --
-from . import cli_reports, cli_search, cli_server, cli_state  # noqa: E402 - registered after the group is defined
+from . import cli_link, cli_reports, cli_search, cli_server, cli_state  # noqa: E402 - registered after the group
 
-for _command in (cli_state.amend, cli_state.history, cli_state.diff_command, cli_server.serve, cli_server.bench,
-                 cli_reports.outcomes, cli_reports.chart, cli_search.search):
+for _command in (cli_link.link, cli_state.amend, cli_state.history, cli_state.diff_command, cli_server.serve,
+                 cli_server.bench, cli_reports.outcomes, cli_reports.chart, cli_search.search):
     cli.add_command(_command)
 
 

@@ -33,7 +33,7 @@ LAYERS = [
     ("reports", {"outcomes", "charts", "asking"}),
     ("server", {"server"}),
     ("python api", {"notebook"}),
-    ("command line", {"cli", "cli_state", "cli_server", "cli_reports", "cli_search"}),
+    ("command line", {"cli", "cli_state", "cli_server", "cli_reports", "cli_search", "cli_link"}),
 ]
 
 
