@@ -67,6 +67,7 @@ class Outcome:
     report: object  # plankg.validate.Report
     candidate: Graph
     version: Version | None = None
+    standing: str | None = None  # the report kept with the current version (Turtle), to tell new results apart
 
 
 def _walk(node):
@@ -214,10 +215,11 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
     old = repo.version_graph(plan)
     new = candidate(repo, plan, change, old)
     # only what the change touches is re-checked, against the report kept with the current version
-    report = check(new, repo.settings, since=(old, repo.report_text(plan)))
+    kept = repo.report_text(plan)
+    report = check(new, repo.settings, since=(old, kept))
     acknowledged = _acknowledge(report, accept, repo.acknowledgements(plan))
     if not report.conforms:
-        return Outcome(plan, False, report, new)
+        return Outcome(plan, False, report, new, standing=kept)
     used = change.text if isinstance(change, SparqlUpdate) else change.path.name
     version = repo.commit(plan, new, agent=agent, message=message, used=used, report=report, hooks=hooks,
                          acknowledged=[(r, reason) for r in acknowledged])

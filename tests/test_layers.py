@@ -24,7 +24,7 @@ LAYERS = [
                  "sources"}),
     ("model", {"registry", "classify", "numbers", "scopes", "target_records", "targets", "target_graph", "graph", "preamble",
                "diff_parts", "diff", "canned"}),
-    ("reasoning and checks", {"reason", "fastshacl", "fastshacl.model", "fastshacl.shapes", "fastshacl.data",
+    ("reasoning and checks", {"reason", "findings", "fastshacl", "fastshacl.model", "fastshacl.shapes", "fastshacl.data",
                               "fastshacl.core", "fastshacl.sparql", "fastshacl.focus", "fastshacl.report",
                               "validate_queries", "validate_report", "validate"}),
     ("reference data", {"reference"}),
