@@ -23,7 +23,7 @@ LAYERS = [
     ("reading", {"reading", "layouts.common", "layouts.lines", "layouts.marks", "layouts.stream", "layouts.table", "layouts",
                  "sources"}),
     ("model", {"registry", "classify", "numbers", "scopes", "target_records", "targets", "target_graph", "graph", "preamble",
-               "diff_parts", "diff", "canned"}),
+               "diff_parts", "word_diff", "diff", "canned"}),
     ("reasoning and checks", {"reason", "findings", "fastshacl", "fastshacl.model", "fastshacl.shapes", "fastshacl.data",
                               "fastshacl.core", "fastshacl.sparql", "fastshacl.focus", "fastshacl.report",
                               "validate_queries", "validate_report", "validate"}),
