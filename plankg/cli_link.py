@@ -8,7 +8,13 @@ import click
 
 @click.group()
 def link():
-    """Link our identifiers to other open data (written to data/linksets/, loaded with the reference data)."""
+    """Link our identifiers to other open data (written to data/linksets/, loaded with the reference data).
+
+    Example:
+
+    \b
+        plankg link wikidata
+    """
 
 
 @link.command("wikidata")
