@@ -235,17 +235,17 @@ def query(ctx, name, params, fmt, bom):
     for item in params:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise click.ClickException(f"--param {item!r}: expected NAME=VALUE, e.g. --param unit=区发改委")
+            raise _Unreadable(f"--param {item!r}: expected NAME=VALUE, e.g. --param unit=区发改委")
         values[key] = value
     try:
         q = canned.find(name)
         store = query_store(settings)
     except (canned.QueryError, FileNotFoundError, ValueError) as e:
-        raise click.ClickException(str(e)) from None
+        raise _Unreadable(str(e)) from None
     try:
         rows = q.run(store, values)
     except canned.QueryError as e:
-        raise click.ClickException(str(e)) from None
+        raise _Unreadable(str(e)) from None
     except SyntaxError as e:  # pyoxigraph's: the file cannot be read as SPARQL (exit 2, as unreadable input)
         from .syntax_errors import sparql
 
@@ -259,7 +259,7 @@ def query(ctx, name, params, fmt, bom):
 # -- Rule checks ----------------------------------------------------------------
 
 class _Unreadable(click.ClickException):
-    """The input could not be read at all: exit 2, as pySHACL's CLI does."""
+    """The input could not be read at all, or the request is wrong: exit 2, as pySHACL's CLI does."""
 
     exit_code = 2
 

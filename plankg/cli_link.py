@@ -42,8 +42,8 @@ def link_wikidata(ctx, answer, endpoint, out):
 
     try:
         result, target = linking.wikidata(ctx.obj, answer, endpoint, out)
-    except ValueError as e:
-        raise click.ClickException(str(e)) from None
+    except ValueError as e:  # a saved answer that cannot be read is unreadable input: exit 2
+        raise (click.BadParameter(str(e), param_hint="--answer") if answer else click.ClickException(str(e))) from None
     click.echo(result.to_text(), nl=False)
     here = Path.cwd()
     click.echo(f"→ {target.resolve().relative_to(here) if target.resolve().is_relative_to(here) else target}")

@@ -133,7 +133,7 @@ def test_table_output(run_cli):
 ])
 def test_query_errors_are_one_line(run_cli, args, message):
     result = run_cli("query", *args)
-    assert result.exit_code != 0
+    assert result.exit_code == 2  # a wrong request, as unreadable input (docs/commands.md)
     assert len(result.output.strip().splitlines()) == 1 and message in result.output
 
 
