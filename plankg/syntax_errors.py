@@ -127,10 +127,14 @@ def turtle(path, error: Exception, fmt: str = "turtle") -> str:
     if not isinstance(raw, bytes) or at is None or why is None:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return f"{path}: not valid {name}: {first}"
-    before = raw[:at]
-    line = before.count(b"\n") + 1
-    col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
-    return located(path, raw.decode("utf-8", errors="replace"), line, col, f"not valid {name}: {why}")
+    text = raw.decode("utf-8", errors="replace")  # rdflib's index counts characters, not bytes
+    while skipped := re.match(r"\s+|#[^\n]*", text[at:]):  # it points where it began to skip
+        if not skipped.group(0):
+            break
+        at += len(skipped.group(0))
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    return located(path, text, line, col, f"not valid {name}: {why}")
 
 
 # -- TOML (tomllib) --------------------------------------------------------------------------
