@@ -46,7 +46,7 @@ def _place(text: str, line: int, col: int) -> tuple[int, int, str]:
     rest = lines[line - 1][col - 1:] if 0 < line <= len(lines) else ""
     if not rest.strip() and not "\n".join(lines[line:]).strip():
         last = max((i for i, written in enumerate(lines[:line], start=1) if written.strip()), default=1)
-        return last, len(lines[last - 1].rstrip()) + 1 if lines else 1, "the end of the query"
+        return last, len(lines[last - 1].rstrip()) + 1 if lines else 1, "the end of the file"
     if not rest.strip():
         return line, col, "the end of the line"
     start = col - 1
@@ -81,7 +81,7 @@ def _unbalanced(text: str) -> tuple[int, int, str] | None:
                 opened.pop()
     if opened:
         no, col, ch = opened[-1]
-        return no, col, f'this "{ch}" is never closed (expected "{_CLOSING[ch]}" before the end of the query)'
+        return no, col, f'this "{ch}" is never closed (expected "{_CLOSING[ch]}" before the end of the file)'
     return None
 
 

@@ -166,3 +166,15 @@ def test_diff_shows_the_changed_words_in_context(run_cli, state, tmp_path):
     at = out.index("~ task 7 changed (text)")
     assert out[at + 1] == "    text: …费活动,办优办精[-国际-]{+世界+}咖啡节、“一会一…"  # 8 characters either side
     assert not any("7.丰富消费活动,办优办精国际咖啡节" in line for line in out)  # not the whole text twice
+
+
+@pytest.mark.slow
+def test_an_update_with_a_syntax_error_names_its_place_and_exits_2(run_cli, state, tmp_path):
+    update = tmp_path / "note.ru"
+    update.write_text("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nINSERT DATA {\n"
+                      "  <https://w3id.org/plankg/plan/500103/2023/task/35> rdfs:comment \"已核对\"@zh\n", encoding="utf-8")
+    r = run_cli("amend", str(update), "-m", "note", "--store", str(state))
+    assert r.exit_code == 2
+    lines = error_lines(r)
+    assert lines[0] == f'Error: {update}:2:13: SPARQL syntax error: this "{{" is never closed (expected "}}" before the end of the file)'
+    caret_under(lines, "{")
