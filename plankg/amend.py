@@ -31,7 +31,14 @@ ALLOWED_OPERATIONS = {"InsertData", "DeleteData", "DeleteWhere", "Modify"}
 
 
 class AmendmentError(ValueError):
-    """The change cannot be applied at all (as opposed to applied and then failing the checks)."""
+    """The change cannot be applied at all (as opposed to applied and then failing the checks).
+
+    ``syntax``: the SPARQL syntax error of an update, when that is why (placed in the file by
+    plankg.syntax_errors when the update came from one)."""
+
+    def __init__(self, message: str, syntax: SyntaxError | None = None):
+        super().__init__(message)
+        self.syntax = syntax
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class Outcome:
     report: object  # plankg.validate.Report
     candidate: Graph
     version: Version | None = None
+    standing: str | None = None  # the report kept with the current version (Turtle), to tell new results apart
 
 
 def _walk(node):
@@ -92,8 +100,9 @@ def parse_update(text: str, base: str | None = None) -> ParsedUpdate:
     try:
         algebra = translateUpdate(parseUpdate(text), base=base).algebra
     except Exception as e:  # rdflib raises pyparsing errors and others
-        message = _oxigraph_syntax_error(text, base) or (str(e).splitlines()[0] if str(e) else type(e).__name__)
-        raise AmendmentError(f"the update is not valid SPARQL 1.1 Update: {message}") from None
+        syntax = _oxigraph_syntax_error(text, base)
+        message = _said(syntax) if syntax else (str(e).splitlines()[0] if str(e) else type(e).__name__)
+        raise AmendmentError(f"the update is not valid SPARQL 1.1 Update: {message}", syntax) from None
     if not algebra:
         raise AmendmentError("the update is empty")
     datasets = []
@@ -108,8 +117,15 @@ def parse_update(text: str, base: str | None = None) -> ParsedUpdate:
     return ParsedUpdate(algebra, tuple(dict.fromkeys(datasets)), subjects, objects)
 
 
-def _oxigraph_syntax_error(text: str, base: str | None) -> str | None:
-    """Oxigraph's one-line message for a malformed update, or None.
+def _said(error: SyntaxError) -> str:
+    """Oxigraph's message on one line, without the character classes it expects (long and unreadable)."""
+    message = " ".join(str(error).split())
+    classes = re.search(r",? \[", message)
+    return message[:classes.start()] + ", …" if classes else message
+
+
+def _oxigraph_syntax_error(text: str, base: str | None) -> SyntaxError | None:
+    """Oxigraph's error for a malformed update, or None.
 
     rdflib's parser backtracks, so a missing brace at the end is reported as "found 'INSERT' at
     line 1, column 1"; Oxigraph's names the line and column where the text stops making sense.
@@ -122,9 +138,7 @@ def _oxigraph_syntax_error(text: str, base: str | None) -> str | None:
     try:
         ox.Store().update(text, base_iri=base)
     except SyntaxError as e:
-        message = " ".join(str(e).split())
-        classes = re.search(r",? \[", message)  # the character classes it expects: long and unreadable
-        return message[:classes.start()] + ", …" if classes else message
+        return e
     except Exception:  # noqa: BLE001 - any other failure: rdflib's message stands
         return None
     return None
@@ -214,10 +228,11 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
     old = repo.version_graph(plan)
     new = candidate(repo, plan, change, old)
     # only what the change touches is re-checked, against the report kept with the current version
-    report = check(new, repo.settings, since=(old, repo.report_text(plan)))
+    kept = repo.report_text(plan)
+    report = check(new, repo.settings, since=(old, kept))
     acknowledged = _acknowledge(report, accept, repo.acknowledgements(plan))
     if not report.conforms:
-        return Outcome(plan, False, report, new)
+        return Outcome(plan, False, report, new, standing=kept)
     used = change.text if isinstance(change, SparqlUpdate) else change.path.name
     version = repo.commit(plan, new, agent=agent, message=message, used=used, report=report, hooks=hooks,
                          acknowledged=[(r, reason) for r in acknowledged])
@@ -243,7 +258,15 @@ def amend_from_file(settings, path: Path, plan: str | None, **options) -> Outcom
         repo = Repository.open(settings, validate=True)
         try:
             plan = choose_plan(repo.plans(), plan, repo.root)
-            outcome = amend(repo, plan, proposal(path), **options)
+            change = proposal(path)
+            try:
+                outcome = amend(repo, plan, change, **options)
+            except AmendmentError as e:
+                if e.syntax is None:
+                    raise
+                from .syntax_errors import sparql
+
+                raise AmendmentError(sparql(path, change.text, e.syntax), e.syntax) from None
             if outcome.accepted:
                 repo.index(plan, outcome.candidate)
             return outcome

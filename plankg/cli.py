@@ -71,19 +71,22 @@ def build(ctx, sources, district, code, year, title, publisher, layout):
     meta = None
     if given:
         if len(given) < 3:
-            raise click.ClickException("--district, --code and --year go together (or use a .toml file)")
+            raise click.UsageError("--district, --code and --year go together (or use a .toml file)")
         if not (code.isdigit() and len(code) == 6):
-            raise click.ClickException(f"--code {code!r}: expected a six-digit division code such as 500106")
+            raise click.UsageError(f"--code {code!r}: expected a six-digit division code such as 500106")
         if len(sources) != 1:
-            raise click.ClickException("--district/--code/--year describe one plan: give exactly one SOURCE")
+            raise click.UsageError("--district/--code/--year describe one plan: give exactly one SOURCE")
         from .graph import PlanMeta
 
         meta = PlanMeta(title=title or sources[0].stem, publisher=publisher or f"{district}人民政府",
                         district=district, division_code=code, year=year, layout=layout)
+    missing = [s for s in sources if not s.is_file()]
+    if missing:
+        raise _Unreadable(f"{missing[0]}: no such file")
     try:
         results = [pipeline.build(s, settings, meta=meta) for s in sources]  # read everything before writing
-    except (pipeline.PlanSyntaxError, pipeline.MetadataError) as e:
-        raise click.ClickException(str(e)) from None
+    except (pipeline.PlanSyntaxError, pipeline.MetadataError, pipeline.RegistryError) as e:  # exit 2, as read does
+        raise _Unreadable(str(e)) from None
     for result in results:
         path = pipeline.write(result, settings.build_dir, settings)
         click.echo(f"{result.plan.path}: {len(result.plan.tasks)} tasks, {len(result.plan.sections)} sections, "
@@ -111,42 +114,6 @@ def _report_unregistered(result) -> None:
     column = max(width(n) for n in names)
     for name in names:
         click.echo(f"    {name}{' ' * (column - width(name))}  {guess(name).describe()}")
-
-
-@cli.group()
-def link():
-    """Link our identifiers to other open data (written to data/linksets/, loaded with the reference data)."""
-
-
-@link.command("wikidata")
-@click.option("--answer", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A saved WDQS answer (SPARQL JSON) to the query in data/linksets/wikidata-p442.rq.")
-@click.option("--endpoint", default=None, help="Ask this SPARQL endpoint instead [default: the Wikidata Query Service].")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the linkset "
-              "[default: data/linksets/wikidata.ttl].")
-@click.pass_context
-def link_wikidata(ctx, answer, endpoint, out):
-    """Link divisions and sub-district offices to Wikidata items through their codes (P442).
-
-    An item is linked only when its P442 code (written with spaces, "50 01 03") equals ours and its
-    Chinese label equals our name; anything else is listed and left out. Without --answer the query
-    is sent to the Wikidata Query Service; to check by hand, run data/linksets/wikidata-p442.rq
-    there (with {prefix} set to 50), download the JSON, and pass it with --answer.
-
-    Example:
-
-    \b
-        plankg link wikidata
-        plankg link wikidata --answer wdqs-answer.json
-    """
-    from . import link as linking
-
-    try:
-        result, target = linking.wikidata(ctx.obj, answer, endpoint, out)
-    except ValueError as e:
-        raise click.ClickException(str(e)) from None
-    click.echo(result.to_text(), nl=False)
-    click.echo(f"→ {_rel(target)}")
 
 
 @cli.command()
@@ -268,18 +235,22 @@ def query(ctx, name, params, fmt, bom):
     for item in params:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise click.ClickException(f"--param {item!r}: expected NAME=VALUE, e.g. --param unit=区发改委")
+            raise _Unreadable(f"--param {item!r}: expected NAME=VALUE, e.g. --param unit=区发改委")
         values[key] = value
     try:
         q = canned.find(name)
         store = query_store(settings)
     except (canned.QueryError, FileNotFoundError, ValueError) as e:
-        raise click.ClickException(str(e)) from None
+        raise _Unreadable(str(e)) from None
     try:
         rows = q.run(store, values)
     except canned.QueryError as e:
-        raise click.ClickException(str(e)) from None
-    except (SyntaxError, RuntimeError, ValueError) as e:  # pyoxigraph's parse and evaluation errors
+        raise _Unreadable(str(e)) from None
+    except SyntaxError as e:  # pyoxigraph's: the file cannot be read as SPARQL (exit 2, as unreadable input)
+        from .syntax_errors import sparql
+
+        raise _Unreadable(sparql(name if name.endswith((".rq", ".sparql")) else f"queries/{name}.rq", q.sparql, e)) from None
+    except (RuntimeError, ValueError) as e:  # pyoxigraph's evaluation errors
         raise click.ClickException(f"{name}: the query failed: {str(e).splitlines()[0]}") from None
     out = render(rows.columns, rows.rows, fmt)
     click.echo(("\ufeff" + out) if bom and fmt == "csv" else out, nl=False)
@@ -288,7 +259,7 @@ def query(ctx, name, params, fmt, bom):
 # -- Rule checks ----------------------------------------------------------------
 
 class _Unreadable(click.ClickException):
-    """The input could not be read at all: exit 2, as pySHACL's CLI does."""
+    """The input could not be read at all, or the request is wrong: exit 2, as pySHACL's CLI does."""
 
     exit_code = 2
 
@@ -327,10 +298,10 @@ def validate_command(ctx, source, fmt):
 
 
 # -- The state folder and the server: their commands are in plankg.cli_state and plankg.cli_server --
-from . import cli_reports, cli_search, cli_server, cli_state  # noqa: E402 - registered after the group is defined
+from . import cli_link, cli_reports, cli_search, cli_server, cli_state  # noqa: E402 - registered after the group
 
-for _command in (cli_state.amend, cli_state.history, cli_state.diff_command, cli_server.serve, cli_server.bench,
-                 cli_reports.outcomes, cli_reports.chart, cli_search.search):
+for _command in (cli_link.link, cli_state.amend, cli_state.history, cli_state.diff_command, cli_server.serve,
+                 cli_server.bench, cli_reports.outcomes, cli_reports.chart, cli_search.search):
     cli.add_command(_command)
 
 

@@ -63,13 +63,16 @@ def serve(ctx, store, service_allowlist, **options):
         raise click.ClickException(f"cannot prepare the state folder {settings.store_dir}: {e}") from None
 
 
-@click.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def bench(args):
-    """Run the benchmarks in bench/ of a clone of the repository (python -m bench; --help for options).
+    """Run the benchmarks in bench/ of a clone of the repository (python -m bench).
 
     The benchmarks are not part of the installed package: run this from the root of a clone,
-    with the test extras installed (pip install -e '.[test]').
+    with the test extras installed (pip install -e '.[test]'). ARGS go to python -m bench:
+    a benchmark (all, checks, scale or soak; default all), --quick (1 and 10 plans, fewer runs),
+    --sizes 1,10,100,1000 (numbers of plans for scale), --repeat K (runs per figure), and for
+    soak --accepted N, --rejected N, --kills N.
 
     Example:
 

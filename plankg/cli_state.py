@@ -36,15 +36,18 @@ def _repository_and_plan(settings, plan):
 @click.option("--accept", "accepted", multiple=True, metavar="RULE@FOCUS",
               help="Acknowledge a result needing acknowledgement (as the report prints it); repeatable.")
 @click.option("--reason", help="Why the acknowledged results are right (kept in the history).")
+@click.option("--all", "show_all", is_flag=True,
+              help="On rejection, list the results the current version has too (by default summed in one line).")
 @plan_option
 @store_option
 @click.pass_context
-def amend(ctx, change, message, agent, accepted, reason, plan, store):
+def amend(ctx, change, message, agent, accepted, reason, show_all, plan, store):
     """Check a change to a plan and accept it as a new version, or reject it.
 
     CHANGE is a revised text of the whole plan (.txt) or a SPARQL Update (.ru). The candidate is
     built, reasoned and validated; with rule violations it is rejected: the report is printed,
-    the exit code is 1, and no stored file changes. Otherwise it is stored as the next version
+    the exit code is 1, and no stored file changes. The report lists what the change brings first, and
+    sums the results the current version has too in one line (--all lists them). Otherwise it is stored as the next version
     and recorded in the PROV-O history (exit 0). Exit 2: the change cannot be read or applied.
     A result that needs acknowledgement (an unusual but possible figure) rejects the change too,
     unless it is accepted with --accept RULE@FOCUS (the key the report prints) and --reason.
@@ -71,7 +74,9 @@ def amend(ctx, change, message, agent, accepted, reason, plan, store):
         click.echo(f"Error: {e}", err=True)
         ctx.exit(2)
     if not outcome.accepted:
-        click.echo(outcome.report.to_text(), nl=False)
+        from .findings import rejection_text
+
+        click.echo(rejection_text(outcome.report, outcome.standing, show_all), nl=False)
         click.echo(f"rejected: {change} breaks the plan's rules; nothing was stored", err=True)
         ctx.exit(1)
     v = outcome.version

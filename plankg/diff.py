@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .diff_parts import SectionChange, TargetChange, TaskView, figure_changes, match_sections, sections, tasks
 from .vocab import PLAN, RDF, RDFS, SKOS, XSD
+from .word_diff import marked
 
 OFFSETS = (PLAN.charStart, PLAN.charEnd, PLAN.sourceLine)
 
@@ -70,6 +71,9 @@ class Diff:
         for old, new, aspects in self.changed:
             lines.append(f"~ task {new.number} changed ({', '.join(aspects)})")
             for aspect in (a for a in aspects if a != "targets"):  # targets: one line each, below
+                if aspect == "text":  # the changed words in context, not the whole text twice
+                    lines.append(f"    text: {marked(old.text, new.text)}")
+                    continue
                 lines.append(f"    {aspect}: {_aspect(old, aspect)}")
                 lines.append(f"    {' ' * len(aspect)}→ {_aspect(new, aspect)}")
         lines += [c.line() for c in self.targets]

@@ -17,7 +17,7 @@ from .config import Settings
 from .files import atomic_write
 from .graph import Iris, PlanMeta, build_graph
 from .iris import code_and_year, rebase
-from .registry import Registry
+from .registry import Registry, RegistryError
 from .sources import PlanSyntaxError, PlanText, read_plan
 from .vocab import DCTERMS, PLAN, RDF, SKOS
 
@@ -49,8 +49,12 @@ def read_meta(source: Path) -> PlanMeta:
     except FileNotFoundError:
         raise MetadataError(f"{meta_path}: no metadata file for {source.name} "
                             "(expected title, publisher, district, division_code, year)") from None
+    except UnicodeDecodeError as e:
+        raise MetadataError(f"{meta_path}: not UTF-8 text (byte {e.start}); save it as UTF-8") from None
     except tomllib.TOMLDecodeError as e:
-        raise MetadataError(f"{meta_path}: not valid TOML ({e})") from None
+        from .syntax_errors import toml
+
+        raise MetadataError(toml(meta_path, meta_path.read_text(encoding="utf-8"), e)) from None
     known = {f.name for f in fields(PlanMeta)}
     missing = [k for k in ("title", "publisher", "district", "division_code", "year") if k not in data]
     if missing:
@@ -160,7 +164,7 @@ def plan_graph(source: Path, settings: Settings) -> Graph:
     if source.suffix == ".txt":
         try:
             return build(source, settings).graph
-        except (PlanSyntaxError, MetadataError) as e:
+        except (PlanSyntaxError, MetadataError, RegistryError) as e:
             raise Unreadable(str(e)) from None
     if source.suffix not in GRAPH_FORMATS:
         raise Unreadable(f"{source}: expected a plan text (.txt) or a built graph (.ttl, .nt, .trig)")
@@ -168,8 +172,9 @@ def plan_graph(source: Path, settings: Settings) -> Graph:
     try:
         parsed = Dataset().parse(source, format=fmt) if fmt == "trig" else Graph().parse(source, format=fmt)
     except Exception as e:  # noqa: BLE001 - each rdflib parser raises its own error type
-        problem = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise Unreadable(f"{source}: not valid {fmt}: {problem}") from None
+        from .syntax_errors import turtle
+
+        raise Unreadable(turtle(source, e, fmt)) from None
     graph = Graph()
     for s, p, o, *_ in (parsed.quads((None, None, None, None)) if fmt == "trig" else parsed):
         graph.add((s, p, o))
@@ -181,4 +186,4 @@ def plan_graph(source: Path, settings: Settings) -> Graph:
 
 
 __all__ = ["Build", "build", "write", "read_meta", "find_meta", "PlanSyntaxError", "MetadataError", "plan_graph",
-           "Unreadable"]
+           "Unreadable", "RegistryError"]

@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from . import target_graph, targets
 from .graph import Iris, PlanMeta, _int
 from .reading import PlanText
-from .vocab import DCTERMS, PLAN, RDF, RDFS
+from .vocab import DCTERMS, PLAN, QUDT, RDF, RDFS
 
 _N = r"(?P<n>[0-9０-９]+|[一二两三四五六七八九十百千〇零]+)"
 # 共细分出171项目标任务 / 共分解为35项重点任务 / 梳理出一百二十条工作任务
@@ -144,3 +144,24 @@ def _headline_targets(g: Graph, iris: Iris, text_lines: list[str], meta: PlanMet
         for node in nodes:
             g.add((node, PLAN.sourceLine, _int(number)))
         k += len(nodes)
+    link_restatements(g, iris.plan)
+
+
+# what makes two targets one: a headline target with these of a task's target equal restates it
+# (HeadlineTargetAgrees in shapes/structure-shapes.ttl flags the same pair with a different value)
+_SAME = (PLAN.indicator, PLAN.figureKind, QUDT.unit, QUDT.numericValue, PLAN.scope)
+
+
+def link_restatements(g: Graph, plan_iri: URIRef) -> None:
+    """Link each headline target to the task targets it restates (plan:restates), so that the
+    canned questions count a target the document states twice once."""
+    def key(t):
+        return tuple(g.value(t, p) for p in _SAME)
+
+    by_key: dict[tuple, list[URIRef]] = {}
+    for task in sorted(g.subjects(PLAN.inPlan, plan_iri)):
+        for t in g.objects(task, PLAN.target):
+            by_key.setdefault(key(t), []).append(t)
+    for headline in g.objects(plan_iri, PLAN.headlineTarget):
+        for t in by_key.get(key(headline), ()):
+            g.add((headline, PLAN.restates, t))

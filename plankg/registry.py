@@ -18,6 +18,10 @@ from .iris import rebase
 from .vocab import PLAN, RDF, SKOS
 
 
+class RegistryError(ValueError):
+    """A registry file (data/units.ttl or a district's) that cannot be read: its file, line and why."""
+
+
 def normalise(name: str) -> str:
     """The form names are compared in: NFKC, no white space."""
     return "".join(unicodedata.normalize("NFKC", name).split())
@@ -52,7 +56,12 @@ class Registry:
         for p in paths:
             if not p.is_file():
                 raise FileNotFoundError(f"{p}: the unit registry is missing")
-            graph.parse(p, format="turtle")
+            try:
+                graph.parse(p, format="turtle")
+            except Exception as e:  # noqa: BLE001 - rdflib's BadSyntax and others: say where and why
+                from .syntax_errors import turtle
+
+                raise RegistryError(turtle(p, e)) from None
         return cls(rebase(graph, base), base)
 
     def resolve(self, name: str, division_code: str) -> URIRef | None:

@@ -104,25 +104,31 @@ class Report:
         doc = json.loads(self.graph.serialize(format="json-ld", context={"sh": str(SH)}, auto_compact=True))
         return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
+    def line(self, r: Result) -> str:
+        """One result as a line: place (line), severity, message, the acknowledgement key if it needs one."""
+        where = f"{r.place} (line {r.line})" if r.line else r.place
+        message = " / ".join(m for m in (r.message_zh, r.message_en) if m)
+        shown = _show(r.value)
+        if shown and shown not in message:
+            message += f": {shown}"
+        if r.severity == "NeedsAcknowledgement":
+            how = "acknowledged" if self.is_acknowledged(r) else "to accept it: --accept"
+            message += f" [{how} {r.key}]"
+        return f"{where}  {r.severity}  {message}"
+
     def to_text(self) -> str:
         """One line per result, in document order so a task's results stand together."""
-        lines = []
-        for r in self.results:
-            where = f"{r.place} (line {r.line})" if r.line else r.place
-            message = " / ".join(m for m in (r.message_zh, r.message_en) if m)
-            shown = _show(r.value)
-            if shown and shown not in message:
-                message += f": {shown}"
-            if r.severity == "NeedsAcknowledgement":
-                how = "acknowledged" if self.is_acknowledged(r) else "to accept it: --accept"
-                message += f" [{how} {r.key}]"
-            lines.append(f"{where}  {r.severity}  {message}")
+        lines = [self.line(r) for r in self.results]
+        lines.append(self.summary())
+        return "\n".join(lines) + "\n"
+
+    def summary(self) -> str:
+        """The last line of the text: conforms or not, and the counts."""
         counts = f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)"
         if self.needing_acknowledgement:
             open_ = sum(1 for r in self.needing_acknowledgement if not self.is_acknowledged(r))
             counts += f", {len(self.needing_acknowledgement)} needing acknowledgement ({open_} not acknowledged)"
-        lines.append(f"conforms: {counts}" if self.conforms else f"does not conform: {counts}")
-        return "\n".join(lines) + "\n"
+        return f"conforms: {counts}" if self.conforms else f"does not conform: {counts}"
 
 
 def _report(data: Graph, source: Graph, nodes: list, shapes: Graph) -> Report:

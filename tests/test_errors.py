@@ -35,7 +35,7 @@ def test_cli_error_is_one_line_and_nothing_is_written(plan_copy, run_cli, tmp_pa
     _edit(plan_copy, "21.深化建设", "2l.深化建设")
     out = tmp_path / "out"
     result = run_cli("build", str(plan_copy), build_dir=out)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # unreadable input, as read, validate and amend say it
     assert result.output.strip().splitlines() == [
         f"Error: {plan_copy}:79: garbled task number in '2l.深化建设西部金融中'… "
         "(expected a task line \"N.text\" or \"N、text\")"]
@@ -53,7 +53,7 @@ def test_a_bad_source_among_several_writes_none(plan_copy, run_cli, tmp_path):
     _edit(plan_copy, "(一)大力度刺激恢复扩大消费\n", "(一)大力度刺激恢复扩大消费\n牵头单位:区商务委\n")
     out = tmp_path / "out"
     result = run_cli("build", str(good / plan_copy.name), str(plan_copy), build_dir=out)
-    assert result.exit_code == 1 and ":31: a 牵头单位 line with no task" in result.output
+    assert result.exit_code == 2 and ":31: a 牵头单位 line with no task" in result.output
     assert not out.exists() or not any(out.iterdir())
 
 

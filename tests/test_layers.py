@@ -18,13 +18,13 @@ OVER_MAX_FOR_NOW: set[str] = set()
 
 # Bottom to top. Names are modules of plankg; "server" stands for every module of plankg.server.
 LAYERS = [
-    ("foundation", {"config", "resources", "files", "serialize", "tables", "vocab", "iris"}),
+    ("foundation", {"config", "resources", "files", "serialize", "tables", "vocab", "iris", "syntax_errors"}),
     ("store", {"store"}),
     ("reading", {"reading", "layouts.common", "layouts.lines", "layouts.marks", "layouts.stream", "layouts.table", "layouts",
                  "sources"}),
     ("model", {"registry", "classify", "numbers", "scopes", "target_records", "targets", "target_graph", "graph", "preamble",
-               "diff_parts", "diff", "canned"}),
-    ("reasoning and checks", {"reason", "fastshacl", "fastshacl.model", "fastshacl.shapes", "fastshacl.data",
+               "diff_parts", "word_diff", "diff", "canned"}),
+    ("reasoning and checks", {"reason", "findings", "fastshacl", "fastshacl.model", "fastshacl.shapes", "fastshacl.data",
                               "fastshacl.core", "fastshacl.sparql", "fastshacl.focus", "fastshacl.report",
                               "validate_queries", "validate_report", "validate"}),
     ("reference data", {"reference"}),
@@ -33,7 +33,7 @@ LAYERS = [
     ("reports", {"outcomes", "charts", "asking"}),
     ("server", {"server"}),
     ("python api", {"notebook"}),
-    ("command line", {"cli", "cli_state", "cli_server", "cli_reports", "cli_search"}),
+    ("command line", {"cli", "cli_state", "cli_server", "cli_reports", "cli_search", "cli_link"}),
 ]
 
 

@@ -92,7 +92,7 @@ def test_link_command_reads_a_saved_answer_and_refuses_garbage(run_cli, tmp_path
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]", encoding="utf-8")
     r = run_cli("link", "wikidata", "--answer", str(bad), "--out", str(tmp_path / "x.ttl"))
-    assert r.exit_code == 1 and "not SPARQL JSON results" in r.output and not (tmp_path / "x.ttl").exists()
+    assert r.exit_code == 2 and "not SPARQL JSON results" in r.output and not (tmp_path / "x.ttl").exists()
     r = run_cli("link", "wikidata", "--endpoint", "http://127.0.0.1:1/sparql", "--out", str(tmp_path / "x.ttl"))
     assert r.exit_code == 1 and "could not get the Wikidata answer" in r.output
 

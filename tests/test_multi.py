@@ -40,8 +40,8 @@ def test_build_with_flags_and_query_each_plan(tmp_path):
 
 def test_build_flags_are_checked(tmp_path):
     r = _run("--build-dir", str(tmp_path), "build", str(SAMPLE), "--district", "样例区", "--code", "5001")
-    assert r.exit_code == 1 and "go together" in r.output
+    assert r.exit_code == 2 and "go together" in r.output  # a usage error, as click gives
     r = _run("--build-dir", str(tmp_path), "build", str(SAMPLE), "--district", "样例区", "--code", "50a1x9",
              "--year", "2024")
-    assert r.exit_code == 1 and "six-digit" in r.output
+    assert r.exit_code == 2 and "six-digit" in r.output
     assert not list(tmp_path.iterdir())

@@ -265,7 +265,7 @@ def test_cli_violation_exits_1_and_names_task_and_line(tmp_path, run_cli):
 
 @pytest.mark.parametrize("name, content, message", [
     ("missing.ttl", None, "missing.ttl: no such file"),
-    ("bad.ttl", "<a> <b> .\n", "bad.ttl: not valid turtle"),
+    ("bad.ttl", "<a> <b> .\n", "bad.ttl:1:9: not valid Turtle: objectList expected\n    <a> <b> .\n            ^"),
     ("empty.ttl", "", "empty.ttl: not a built plan (no plan:Plan in it)"),
     ("plan.csv", "a,b\n", "plan.csv: expected a plan text (.txt) or a built graph (.ttl, .nt, .trig)"),
     ("plan.txt", "一、总体要求\n1.任务\n牵头单位:区发改委\n2l.深化建设\n", "plan.txt:4: garbled task number"),

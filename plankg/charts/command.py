@@ -1,10 +1,9 @@
 """``plankg chart NAME``: a chart of the canned questions as an SVG or PNG file, for reports.
 
-Its own module so that cli.py only registers it: ``add_arguments(parser)`` and ``run(args)``.
+Its own module so that plankg.cli_reports only declares its options and calls ``run(args)``.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -13,18 +12,7 @@ from ..asking import query_store
 from . import build, load_all, render
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    names = ", ".join(load_all())
-    parser.add_argument("name", metavar="NAME", help=f"the chart: {names}")
-    parser.add_argument("--plan", metavar="IRI", help="only this plan (default: every plan loaded)")
-    parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                        help="a chart parameter: unit=IRI (unit-tasks), task=IRI (task-units), "
-                             "indicator=NAME (indicator-across-plans), min_weight=N (collaboration)")
-    parser.add_argument("--format", choices=["svg", "png"], help="default: from -o's suffix, else svg")
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: NAME.svg (or .png)")
-
-
-def run(args: argparse.Namespace, settings=None) -> int:
+def run(args, settings=None) -> int:
     """Build the chart from the built plans and write it; errors are one line, exit 2."""
     fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output else "") or "svg"
     if fmt not in ("svg", "png"):

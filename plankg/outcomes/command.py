@@ -7,7 +7,6 @@ plan cannot be read at all.
 """
 from __future__ import annotations
 
-import argparse
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -23,28 +22,6 @@ from .linking import Decision, decide, name_basis, plan_targets
 from .progress import read_statuses
 from .reading import KINDS, OutcomeTextError, read
 from .verdicts import Evidence, verdicts
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", type=Path, help="the report's text (UTF-8)")
-    parser.add_argument("--plan", required=True, help="the plan's IRI, e.g. https://w3id.org/plankg/plan/500103/2023")
-    parser.add_argument("--published", help="the date the report was published, YYYY-MM-DD "
-                        "(orders estimates and final figures; counts 今年 and 去年)")
-    parser.add_argument("--title", help="the report's title (default: its first line)")
-    parser.add_argument("--kind", choices=KINDS, help="the kind of report (default: told by its title)")
-    parser.add_argument("--name", help="the report's name in its IRI (default: the file name)")
-    parser.add_argument("--dry-run", action="store_true", help="print what would be done; store nothing")
-    parser.add_argument("--store", type=Path, help="state folder (env PLANKG_STORE; default data/store)")
-
-
-def main(argv: list[str], settings: Settings) -> int:
-    """Parse ``argv`` as the command's arguments and run it (what plankg/cli.py calls)."""
-    parser = argparse.ArgumentParser(prog="plankg outcomes", description=__doc__.split("\n\n")[0])
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    if args.store:
-        settings = settings.with_overrides(store_dir_override=args.store.resolve())
-    return run(args, settings)
 
 
 def _published(text: str | None) -> date | None:
@@ -83,7 +60,7 @@ def _describe(d: Decision) -> str:
     return what + (f"  [{'; '.join(read_as)}]" if read_as else "")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def run(args, settings: Settings) -> int:
     try:
         published = _published(args.published)
         doc = read(args.source, args.kind, args.title)
@@ -130,7 +107,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.dry_run:
         _, (_, made) = remake(storage.reports(settings, args.plan))
-        _summary(made)
+        _summary(made, plan_g)
         print("dry run: nothing stored")
         return 0
     kept_made = []
@@ -145,12 +122,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except storage.StorageError as e:
         print(f"Error: {e}")
         return 2
-    _summary(kept_made[-1])
+    _summary(kept_made[-1], plan_g)
     print(f"stored: graph <{report}> ({files[0].name}), verdicts <{rdf.verdicts_iri(args.plan)}>")
     return 0
 
 
-def _summary(made) -> None:
+def _summary(made, plan_g: Graph) -> None:
+    """The verdicts counted as target-summary counts them: a headline target restating a task's
+    target (plan:restates) is that target, counted once."""
+    restating = set(plan_g.subjects(PLAN.restates, None))
+    made = [v for v in made if v.target.iri not in restating]
     counts = Counter(v.verdict for v in made)
     estimates = sum(1 for v in made if v.estimate)
     print("verdicts (every report of the plan): " + ", ".join(

@@ -78,7 +78,8 @@ ENGINE_BUGS = {  # (engine, canned question): why its answer differs; strict, so
 
 
 # seen in whole-module runs, not when the test runs alone: two rows that differ only in ?level (bound in
-# two UNION branches) come back as one under SELECT DISTINCT. Only that loss is let through.
+# two UNION branches) come back as one under SELECT DISTINCT. Only that loss is let through. (Since
+# plan:restates, such pairs are listed only with restated=yes, which the example does not give.)
 ENGINE_SOMETIMES = {("virtuoso", "compare-targets"): "Virtuoso 7.2.5 sometimes drops one of two rows that differ "
                     "only in ?level (a headline target and the task restating it word for word)"}
 
