@@ -37,13 +37,14 @@ BOXES = """() => [...document.querySelectorAll("svg text")].filter(t => {
   })"""
 
 
-def overlaps(boxes: list[dict], slack: float = 0.5) -> list[tuple[str, str]]:
-    """Pairs of boxes that share more than ``slack`` px each way (glyph boxes may touch)."""
+def overlaps(boxes: list[dict], gap: float = 0.8) -> list[tuple[str, str]]:
+    """Pairs of boxes closer than ``gap`` px (or overlapping) both across and down: labels that touch
+    read as one (the old targets chart had 30,000 0.4 px above 10,000)."""
     found = []
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
-            if (min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > slack
-                    and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > slack):
+            if (min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > -gap
+                    and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > -gap):
                 found.append((a["text"], b["text"]))
     return found
 
