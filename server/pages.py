@@ -66,6 +66,9 @@ Q = {
         OPTIONAL { ?concept skos:prefLabel|rdfs:label ?e . FILTER (LANG(?e) = "en") }
     } GROUP BY ?x ?kind ?concept ORDER BY ?kind ?concept""",
     # Every registered unit and unit group by its Chinese name: result tables link the names to pages.
+    "labels": """SELECT ?x (SAMPLE(?z) AS ?zh) (SAMPLE(?e) AS ?en) WHERE {
+        OPTIONAL { ?x skos:prefLabel|rdfs:label ?z . FILTER (LANG(?z) = "zh") }
+        OPTIONAL { ?x skos:prefLabel|rdfs:label ?e . FILTER (LANG(?e) = "en") } } GROUP BY ?x""",
     "unit_names": """SELECT ?unit ?name WHERE {
         { ?unit a plan:GovernmentUnit } UNION { ?unit a plan:UnitGroup }
         ?unit skos:prefLabel ?name . FILTER (LANG(?name) = "zh") }""",
@@ -146,6 +149,19 @@ def unit_links(value: str) -> list[tuple[str, str | None]] | None:
     for i, p in enumerate(parts):
         pieces += ([("、", None)] if i else []) + [(p, g.plankg_units[p])]
     return pieces
+
+
+CURIES = [("plan:", "https://w3id.org/plankg/ontology#"), ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+          ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"), ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+          ("dcterms:", "http://purl.org/dc/terms/"), ("org:", "http://www.w3.org/ns/org#"),
+          ("prov:", "http://www.w3.org/ns/prov#"), ("qudt:", "http://qudt.org/schema/qudt/"),
+          ("owl:", "http://www.w3.org/2002/07/owl#"), ("sh:", "http://www.w3.org/ns/shacl#")]
+
+
+@bp.app_template_filter("curie")
+def curie(iri: str) -> str:
+    """A property as the ontology and the queries write it (``plan:leadUnit``); else the IRI."""
+    return next((p + iri[len(ns):] for p, ns in CURIES if iri.startswith(ns)), iri)
 
 
 TASK_IRI = re.compile(r"(?P<task>.*/task/(?P<id>[^/]+))(?:/(?P<rest>.+))?$")
@@ -236,7 +252,8 @@ def resource(path: str):
         return Response(engine().describe(iri, output), content_type=formats.media_type("graph", output),
                         headers={"Vary": "Accept"})
     kind = next((k for t, k in KINDS if t in types), "resource")
-    context = {"iri": iri, "types": types, "statements": statements, "kind": kind}
+    context = {"iri": iri, "types": types, "statements": statements, "kind": kind,
+               "labels": (ask("labels", iri) or [{}])[0]}
     if kind == "task":
         context.update(task=(ask("task", iri) or [{}])[0], mentions=ask("mentions", iri),
                        targets=ask("targets", iri), results=reports.for_node(engine(), iri),

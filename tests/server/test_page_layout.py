@@ -25,6 +25,8 @@ PAGES = {
     "task": "/plan/500103/2023/task/35",
     "unit": "/unit/500103/wlw",
     "plan": "/plan/500103/2023",
+    "section": "/plan/500103/2023/section/3/2",
+    "concept": "/def/body-type/commission",         # linked from unit pages: any other IRI's page
     "charts": "/charts",
     "chart-targets": "/charts/targets",
     "chart-collaboration": "/charts/collaboration",
