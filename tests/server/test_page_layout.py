@@ -1,5 +1,6 @@
 """Every kind of page at desktop (1400 px) and phone (400 px) width in headless Chromium: nothing runs off
-the side of the window (nor out of a chart's or a findings table's box), the page opens at its top with the header in view, and no IRI is shown as text
+the side of the window (nor out of a chart's or a findings table's box), no chart's labels touch as the
+browser draws them, the page opens at its top with the header in view, and no IRI is shown as text
 where the graph has a label for it. Screenshots go to test-artifacts/screenshots/ (CI keeps them).
 
 One browser and one server for the module; each page is loaded once per width.
@@ -14,6 +15,7 @@ import requests
 
 from tests.conftest import REPO
 from tests.server.test_browser import browser  # noqa: F401 (the module's Chromium)
+from tests.test_chart_text import BOXES, overlaps
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 SHOTS = Path(os.environ.get("PLANKG_SCREENSHOTS", REPO / "test-artifacts" / "screenshots"))
@@ -32,6 +34,7 @@ PAGES = {
     "chart-collaboration": "/charts/collaboration",
     "outcomes": "/outcomes/plan/500103/2023",
     "validation": "/validation",
+    "search": "/search?q=区发改委",
 }
 
 # What a reader sees: the text of rendered, visible nodes outside code (the editor, <code>, <pre>),
@@ -76,6 +79,7 @@ def measure(page, url: str, path: str, name: str) -> dict:
         page.wait_for_selector("figure.chart.drawn, figure.chart.failed", timeout=30_000)
     page.wait_for_timeout(300)  # editors settle after load
     found = page.evaluate(MEASURE)
+    found["touching"] = overlaps(page.evaluate(BOXES)) if page.locator("figure.chart svg").count() else []
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     return found
 
@@ -86,6 +90,8 @@ def problems(found: dict, url: str) -> list[str]:
         said.append(f"runs off the side: {found['scrollWidth']} px wide in a {found['innerWidth']} px window")
     if found["clipped"]:
         said.append(f"cut off at the right inside their box: {found['clipped']}")
+    if found["touching"]:
+        said.append(f"chart labels touch: {found['touching'][:4]}")
     top, bottom = found["header"]
     if found["scrollY"] != 0 or top < 0 or bottom > found["innerHeight"]:
         said.append(f"opens scrolled to {found['scrollY']} px, header at {top:.0f}–{bottom:.0f} px")
