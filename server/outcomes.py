@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from rdflib import URIRef
 
 from plankg import canned
@@ -20,6 +20,32 @@ def _rows(name: str, plan: str) -> list[dict]:
     q = canned.get(name)
     rows = current_app.extensions["plankg"].local(q.sparql, {"planIri": URIRef(plan)})
     return [dict(zip(rows.columns, r)) for r in rows.rows]
+
+
+def outcomes_path(plan: str) -> str | None:
+    """``/outcomes/plan/500103/2023`` for a plan IRI under the base (None for plans elsewhere)."""
+    head = current_app.extensions["plankg.config"].settings.base + "plan/"
+    return url_for("outcomes.plan_outcomes", code=plan[len(head):].split("/")[0],
+                   year=plan[len(head):].split("/")[1]) if plan.startswith(head) and plan.count("/") >= 6 else None
+
+
+@bp.app_template_global("outcomes_link")
+def outcomes_link(iri: str) -> str | None:
+    """The outcomes page of the plan an IRI (the plan, one of its tasks or targets) belongs to."""
+    plan = iri.split("/task/")[0]
+    return outcomes_path(plan)
+
+
+@bp.route("/outcomes")
+def index():
+    """The navigation bar's way in: the one plan's outcomes, or a list when several are loaded."""
+    from .pages import plans
+
+    found = [(p, outcomes_path(p["plan"])) for p in plans()]
+    found = [(p, path) for p, path in found if path]
+    if len(found) == 1:
+        return redirect(found[0][1])
+    return render_template("outcomes-index.html", plans=found)
 
 
 @bp.route("/outcomes/plan/<code>/<year>")

@@ -52,13 +52,26 @@ Q = {
         ?x plan:target ?target . OPTIONAL { ?target plan:phrase ?phrase }
         OPTIONAL { ?target plan:indicatorAsWritten ?indicator } OPTIONAL { ?target plan:numberAsWritten ?number }
     } ORDER BY ?target""",
-    "unit": """SELECT ?x ?zh ?en ?official ?body_type (GROUP_CONCAT(DISTINCT ?alt; SEPARATOR="、") AS ?aliases) WHERE {
+    "unit": """SELECT ?x ?zh ?en ?official (GROUP_CONCAT(DISTINCT ?alt; SEPARATOR="、") AS ?aliases) WHERE {
         OPTIONAL { ?x skos:prefLabel ?zh . FILTER (LANG(?zh) = "zh") }
         OPTIONAL { ?x skos:prefLabel ?en . FILTER (LANG(?en) = "en") }
         OPTIONAL { ?x plan:officialName ?official }
-        OPTIONAL { ?x plan:bodyType|plan:memberType ?bt . ?bt skos:prefLabel ?body_type . FILTER (LANG(?body_type) = "en") }
         OPTIONAL { ?x skos:altLabel ?alt }
-    } GROUP BY ?x ?zh ?en ?official ?body_type""",
+    } GROUP BY ?x ?zh ?en ?official""",
+    # The concepts and classes a unit is filed under, each with its Chinese and English label.
+    "unit_kinds": """SELECT ?x ?kind ?concept (SAMPLE(?z) AS ?zh) (SAMPLE(?e) AS ?en) WHERE {
+        { ?x plan:bodyType|plan:memberType ?concept BIND ("body_type" AS ?kind) }
+        UNION { ?x plan:sector ?concept BIND ("sector" AS ?kind) } UNION { ?x a ?concept BIND ("type" AS ?kind) }
+        OPTIONAL { ?concept skos:prefLabel|rdfs:label ?z . FILTER (LANG(?z) = "zh") }
+        OPTIONAL { ?concept skos:prefLabel|rdfs:label ?e . FILTER (LANG(?e) = "en") }
+    } GROUP BY ?x ?kind ?concept ORDER BY ?kind ?concept""",
+    # Every registered unit and unit group by its Chinese name: result tables link the names to pages.
+    "labels": """SELECT ?x (SAMPLE(?z) AS ?zh) (SAMPLE(?e) AS ?en) WHERE {
+        OPTIONAL { ?x skos:prefLabel|rdfs:label ?z . FILTER (LANG(?z) = "zh") }
+        OPTIONAL { ?x skos:prefLabel|rdfs:label ?e . FILTER (LANG(?e) = "en") } } GROUP BY ?x""",
+    "unit_names": """SELECT ?unit ?name WHERE {
+        { ?unit a plan:GovernmentUnit } UNION { ?unit a plan:UnitGroup }
+        ?unit skos:prefLabel ?name . FILTER (LANG(?name) = "zh") }""",
     "unit_tasks": """SELECT ?x ?role ?task ?number ?text WHERE {
         { ?task plan:leadUnit ?x BIND ("lead" AS ?role) } UNION { ?task plan:responsibleUnit ?x BIND ("shared" AS ?role) }
         ?task plan:number ?number ; plan:text ?text .
@@ -119,6 +132,38 @@ def is_iri(value: str) -> bool:
     return value.startswith(("http://", "https://", "urn:"))
 
 
+@bp.app_template_filter("unit_links")
+def unit_links(value: str) -> list[tuple[str, str | None]] | None:
+    """A cell naming registered units ("区发改委", "区发改委、区财政局") as (name, IRI) pieces, joined by
+    ("、", None); None when it is anything else. A name two units share links to neither."""
+    if "plankg_units" not in g:
+        names: dict[str, str | None] = {}
+        rows = engine().local(PREFIX + Q["unit_names"], {})
+        for unit, name in rows.rows:
+            names[name] = None if names.get(name, unit) != unit else unit
+        g.plankg_units = names
+    parts = str(value).split("、")
+    if not value or not all(g.plankg_units.get(p) for p in parts):
+        return None
+    pieces: list[tuple[str, str | None]] = []
+    for i, p in enumerate(parts):
+        pieces += ([("、", None)] if i else []) + [(p, g.plankg_units[p])]
+    return pieces
+
+
+CURIES = [("plan:", "https://w3id.org/plankg/ontology#"), ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+          ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"), ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+          ("dcterms:", "http://purl.org/dc/terms/"), ("org:", "http://www.w3.org/ns/org#"),
+          ("prov:", "http://www.w3.org/ns/prov#"), ("qudt:", "http://qudt.org/schema/qudt/"),
+          ("owl:", "http://www.w3.org/2002/07/owl#"), ("sh:", "http://www.w3.org/ns/shacl#")]
+
+
+@bp.app_template_filter("curie")
+def curie(iri: str) -> str:
+    """A property as the ontology and the queries write it (``plan:leadUnit``); else the IRI."""
+    return next((p + iri[len(ns):] for p, ns in CURIES if iri.startswith(ns)), iri)
+
+
 TASK_IRI = re.compile(r"(?P<task>.*/task/(?P<id>[^/]+))(?:/(?P<rest>.+))?$")
 SECTION_IRI = re.compile(r".*/section/(?P<section>\d+)(?:/(?P<sub>\d+))?$")
 
@@ -169,7 +214,7 @@ def chart(name: str, **values) -> tuple:
 @bp.get("/")
 def home():
     return render_template("home.html", examples=editor_examples(), server=current_app.extensions["plankg.config"],
-                           charts=chartlib.load_all().values())
+                           charts=chartlib.load_all().values(), unit_names_query=PREFIX + Q["unit_names"])
 
 
 @bp.get("/validation")
@@ -207,13 +252,14 @@ def resource(path: str):
         return Response(engine().describe(iri, output), content_type=formats.media_type("graph", output),
                         headers={"Vary": "Accept"})
     kind = next((k for t, k in KINDS if t in types), "resource")
-    context = {"iri": iri, "types": types, "statements": statements, "kind": kind}
+    context = {"iri": iri, "types": types, "statements": statements, "kind": kind,
+               "labels": (ask("labels", iri) or [{}])[0]}
     if kind == "task":
         context.update(task=(ask("task", iri) or [{}])[0], mentions=ask("mentions", iri),
                        targets=ask("targets", iri), results=reports.for_node(engine(), iri),
                        chart=chart("task-units", task=iri))
     elif kind == "unit":
-        context.update(unit=(ask("unit", iri) or [{}])[0], tasks=ask("unit_tasks", iri),
+        context.update(unit=(ask("unit", iri) or [{}])[0], kinds=ask("unit_kinds", iri), tasks=ask("unit_tasks", iri),
                        chart=chart("unit-tasks", unit=iri))
     elif kind == "section":
         context.update(section=(ask("section", iri) or [{}])[0], tasks=ask("section_tasks", iri))

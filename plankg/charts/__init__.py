@@ -132,7 +132,7 @@ def build(name: str, store, values: dict[str, str] | None = None, link: Callable
     if missing:
         raise canned.QueryError(f"chart {name!r} needs parameter(s): {', '.join(missing)} (e.g. --param {missing[0]}=IRI)")
     spec = copy.deepcopy(chart.spec)
-    spec["config"] = theme() | spec.get("config", {})
+    spec["config"] = _theme_for(chart.grammar) | spec.get("config", {})
     tables, inline = [], {}
     for dataset in chart.datasets:
         query = queries[dataset.query]
@@ -143,6 +143,18 @@ def build(name: str, store, values: dict[str, str] | None = None, link: Callable
     _inline(spec, inline, chart.grammar)
     _signals(spec, values, chart)
     return Built(chart, spec, tables)
+
+
+def _theme_for(grammar: str) -> dict:
+    """The theme; Vega has no one ``font`` for everything as Vega-Lite has, so it is spelled out
+    for titles, legends, axes and text marks (else the network's came out in a serif font)."""
+    config = theme()
+    font = config.get("font") if grammar == "vega" else None
+    if font:
+        for part, keys in {"title": ["font"], "legend": ["labelFont", "titleFont"],
+                           "axis": ["labelFont", "titleFont"], "text": ["font"]}.items():
+            config[part] = {k: font for k in keys} | config.get(part, {})
+    return config
 
 
 def _inline(spec: dict, inline: dict[str, list], grammar: str) -> None:

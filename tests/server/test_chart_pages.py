@@ -108,10 +108,16 @@ def test_collaboration_network(browser, server):
 def test_targets_by_section(browser, server):
     page = open_chart(browser, server, f"/charts/targets?plan={PLAN_IRI}", "targets")
     expected = rows(server, "targets-by-section", plan=PLAN_IRI)
-    dots = page.evaluate(MARKS, "targets")
+    dots = [m for m in page.evaluate(MARKS, "targets") if m["type"] == "symbol"]   # not each panel's span
     assert len(dots) == len(expected) > 100
     assert sorted(d["datum"]["as_written"] for d in dots) == sorted(r["as_written"] for r in expected)
     assert all(d["datum"]["task_href"].startswith("/plan/500103/2023/task/") for d in dots)
+    # like with like: a panel holds one unit of measure (counts of things are one: unit:NUM)
+    panels = {}
+    for d in dots:
+        panels.setdefault(d["datum"]["panel"], set()).add("NUM" if d["datum"]["kind"] == "count" else d["datum"]["unit"])
+    assert all(len(units) == 1 for units in panels.values()), panels
+    assert {"水平 levels · 元", "水平 levels · m²"} <= set(panels)
     done(page)
 
 
