@@ -95,8 +95,9 @@ _ABBREVIATION = re.compile(r"[（(][A-Za-z&\s]+[)）]")  # 地区生产总值（
 def _strip(name: str) -> str:
     """The name without the report's filler words and abbreviations, before synonyms."""
     name = _ABBREVIATION.sub("", name)
-    w = words()["filler"]
-    before, after = longest_first(w["before"]), longest_first(w["after"])
+    w, per = words()["filler"], words()["period"]
+    periods = (*per["part_of_year"], *per["whole_year"])  # 社会消费品零售总额一季度 is 社会消费品零售总额
+    before, after = longest_first((*w["before"], *periods)), longest_first((*w["after"], *periods))
     changed = True
     while changed:
         changed = False
@@ -211,24 +212,36 @@ def _period_only(name: str) -> bool:
 _SUBJECT = re.compile(r"^\s*(?P<name>[^，,、；;：:]+?)(?P<rate>增速|增幅|增长)")
 
 
-def _carried(masked: str, previous: "Figure | None", t) -> tuple[str, str, str] | None:
+def _from_figure(previous: "Figure", t, where: str) -> tuple[str, str, str]:
+    # 迈上1600亿元台阶，预计增长5.6%: the name carries, the kind is the figure's
+    kind = t.kind if t.kind == "growth-rate" or previous.unit_key != t.unit_key else previous.kind
+    return previous.name, kind, previous.carried or f"{previous.name}, carried from {previous.phrase}{where}"
+
+
+def _carried(masked: str, previous: "Figure | None", t, paragraph: "Figure | None") -> tuple[str, str, str] | None:
     """(name, kind, where from) for a figure written with no indicator of its own, taken from the
-    figure before it in the sentence, else from the sentence's subject (GDP增速逐季攀升，上半年3.2%)."""
-    if previous is not None:  # 迈上1600亿元台阶，预计增长5.6%: the name carries, the kind is the figure's
-        kind = t.kind if t.kind == "growth-rate" or previous.unit_key != t.unit_key else previous.kind
-        return previous.name, kind, previous.carried or f"from {previous.indicator_as_written}"
+    figure before it in the sentence, else from the sentence's subject (GDP增速逐季攀升，上半年3.2%),
+    else from the last figure of the paragraph's sentences before (固定资产投资一季度增长3%。上半年
+    增长4.1%。预计全年增长6.3%。: the subject carries through the chain to its annual figure)."""
+    if previous is not None:
+        return _from_figure(previous, t, "")
     m = _SUBJECT.match(masked[:t.start])
-    if m is None or not _clean_name(m["name"]):
-        return None
-    kind = "growth-rate" if t.unit_key == "PERCENT" else t.kind
-    return _measure((m["name"],)), kind, f"from {m.group().strip()}"
+    if m is not None and _clean_name(m["name"]) and not _period_only(m["name"]):
+        kind = "growth-rate" if t.unit_key == "PERCENT" else t.kind
+        return _measure((m["name"],)), kind, f"from {m.group().strip()}"
+    if paragraph is not None:
+        return _from_figure(paragraph, t, " (a sentence before)")
+    return None
 
 
 def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], list[Unread]]:
     """Every figure of the document, and the numbers that could not be read as figures."""
     per = words()["period"]
     figures, unread = [], []
+    paragraph, paragraph_line = None, 0  # the last figure of the line's sentences so far
     for no, offset, written in sentences(doc):
+        if no != paragraph_line:
+            paragraph, paragraph_line = None, no
         heading = doc.headings[no - 1]
         paired, pairs_back, pair_notes = pair_respectively(written, lambda n: registered(_clean_name(n)))
         sentence, back, notes = arabic(paired)  # 千亿 → 1000亿元, 两成 → 20%: read as written in digits
@@ -284,7 +297,7 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
             at = sentence.find(bare, clause, t.end) if bare else -1
             phrase_start = at + len(bare) if at >= 0 else t.start  # the qualifiers sit between name and figure
             name, kind, carried = _measure(t.measure_names), t.kind, ""
-            if _period_only(t.indicator) and (got := _carried(masked, previous, t)):
+            if _period_only(t.indicator) and (got := _carried(masked, previous, t, paragraph)):
                 name, kind, carried = got
             start, end = orig(t.start, t.end)
             start += len(written[start:end]) - len(written[start:end].lstrip("（( "))  # （同比增长4.8%）
@@ -296,5 +309,5 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
                 heading.text if heading and heading.targets else "", carried,
                 note_for(notes, t.start, t.end))
             figures.append(figure)
-            previous = figure
+            previous = paragraph = figure
     return figures, unread
