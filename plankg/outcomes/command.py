@@ -1,6 +1,7 @@
 """``plankg outcomes SOURCE --plan IRI``: read an outcome report, link its figures, store them.
 
-Prints every figure found and what was done with it — linked to a target (task, indicator),
+Prints the report's kind, title and published date and the web page's lines it skipped
+(navigation, metadata, footer), then every figure found and what was done with it — linked to a target (task, indicator),
 kept but not linked (and why), or not read (and why) — then the plan's verdicts over every
 report stored so far. ``--dry-run`` stores nothing. Exit 0 when read, 2 when the text or the
 plan cannot be read at all.
@@ -29,9 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", type=Path, help="the report's text (UTF-8)")
     parser.add_argument("--plan", required=True, help="the plan's IRI, e.g. https://w3id.org/plankg/plan/500103/2023")
     parser.add_argument("--published", help="the date the report was published, YYYY-MM-DD "
-                        "(orders estimates and final figures; counts 今年 and 去年)")
-    parser.add_argument("--title", help="the report's title (default: its first line)")
-    parser.add_argument("--kind", choices=KINDS, help="the kind of report (default: told by its title)")
+                        "(orders estimates and final figures; counts 今年 and 去年; default: "
+                        "the page's 发布时间 or other metadata date)")
+    parser.add_argument("--title", help="the report's title (default: the first line of its text that "
+                        "names a kind, after the web page's furniture)")
+    parser.add_argument("--kind", choices=KINDS, help="the kind of report (default: told by its title, "
+                        "or a press report by its lead)")
     parser.add_argument("--name", help="the report's name in its IRI (default: the file name)")
     parser.add_argument("--dry-run", action="store_true", help="print what would be done; store nothing")
     parser.add_argument("--store", type=Path, help="state folder (env PLANKG_STORE; default data/store)")
@@ -97,6 +101,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Error: {args.plan}: no such plan in the graph read (no plan:year)")
         return 2
     year = int(str(year_lit)[:4])
+    given = published
+    published = published or doc.published
     targets = plan_targets(plan_g, plan)
     figures, unread = read_figures(doc, published.year if published else None)
     decisions = [decide(f, targets, year, settings.base) for f in figures]
@@ -105,6 +111,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     statuses, bad_statuses = read_statuses(doc, tasks) if doc.kind == "task-progress" else ([], [])
 
     print(f"{args.source}: {doc.kind} ({doc.kind_reason}); plan {args.plan}, year {year}")
+    _page(doc, given)
     rows = sorted([(d.figure.line, d.figure.start, d.figure.phrase, _describe(d)) for d in decisions]
                   + [(u.line, 0, u.text, f"not read: {u.why}") for u in unread])
     for line, _, text, what in rows:
@@ -148,6 +155,22 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     _summary(kept_made[-1])
     print(f"stored: graph <{report}> ({files[0].name}), verdicts <{rdf.verdicts_iri(args.plan)}>")
     return 0
+
+
+def _page(doc, given: date | None) -> None:
+    """The title, the published date and the lines skipped, each with where it was found."""
+    print(f"  title (line {doc.title_line}): {doc.title}")
+    if given:
+        page = f"; the page says {doc.published} ({doc.published_basis})" if doc.published not in (None, given) else ""
+        print(f"  published {given} (given with --published{page})")
+    elif doc.published:
+        print(f"  published {doc.published} ({doc.published_basis})")
+    else:
+        print("  published: not stated (give --published: 今年 and 去年 are counted from it)")
+    if furniture := doc.furniture():
+        print(f"  skipped {furniture}")
+    for n in sorted(n for n, why in doc.skipped.items() if why == "title"):
+        print(f"  skipped line {n}: the title again ({doc.lines[n - 1].strip()})")
 
 
 def _summary(made) -> None:

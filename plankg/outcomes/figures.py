@@ -22,7 +22,7 @@ from ..scopes import Scope
 from ..target_graph import registered
 from ..targets import extract
 from .chinese import arabic, compose, note_for, pair_respectively
-from .reading import Document
+from .reading import PRESS, Document
 from .words import longest_first, words
 
 ESTIMATE = "预计"
@@ -144,13 +144,14 @@ def _first_word(text: str, candidates) -> str | None:
 
 
 def sentences(doc: Document):
-    """(line, offset in document, sentence) for every sentence of every line but the title's.
+    """(line, offset in document, sentence) for every sentence of every line but the title's and
+    the page's furniture (Document.skipped).
 
     A line opening —— is read too: a work report's review paragraphs take that form
     (——经济实力稳步提升。地区生产总值…); its label sentence states no figure, and the subtitle
     (——2024年1月9日在…会议上) only a date, which the masks below take out."""
     for no, line in enumerate(doc.lines, start=1):
-        if no == 1:
+        if no == doc.title_line or no in doc.skipped:
             continue
         start = 0
         for i, ch in enumerate(line + "。"):
@@ -160,14 +161,33 @@ def sentences(doc: Document):
                 start = i + 1
 
 
+def _relative(sentence: str) -> str:
+    """The sentence with the bases of comparisons blanked: 比去年同期增长 says no 去年 of a figure."""
+    return _MASKS[1].sub(lambda m: " " * len(m.group()), sentence)
+
+
+def _stated_year(e, sentence: str, published: int | None) -> int | None:
+    """The year a sentence states (2023年，…; 去年…, counted from the published date), if any: a
+    press report's later sentences are about it until another is stated."""
+    years = [int(n.text) for n in e.non_targets if n.category == "year"]
+    if years:
+        return years[-1]
+    rel = words()["period"]["relative_years"]
+    plain = _relative(sentence)
+    hits = [(plain.rfind(w), w) for w in rel if w in plain]
+    return published + rel[max(hits)[1]] if hits and published is not None else None
+
+
 def _period(doc: Document, sentence: str, at: int, heading, year_in_sentence: int | None,
-            published: int | None) -> tuple[int | None, str]:
+            published: int | None, stated: tuple[int, int] | None = None) -> tuple[int | None, str]:
     if year_in_sentence:
         return year_in_sentence, "the sentence names it"
     rel = words()["period"]["relative_years"]
-    word = _first_word(sentence[:at], rel)
+    word = _first_word(_relative(sentence)[:at], rel)
     if word and published is not None:
         return published + rel[word], f"{word}, counted from the published date"
+    if stated is not None:
+        return stated[0], f"the year the story last stated (line {stated[1]})"
     if heading is not None and heading.year:
         return heading.year, f"the heading says so (line {heading.line})"
     if doc.year:
@@ -239,6 +259,7 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
     per = words()["period"]
     figures, unread = [], []
     paragraph, paragraph_line = None, 0  # the last figure of the line's sentences so far
+    stated = None  # a press report's (year, line) as last stated (2023年，…; 去年…)
     for no, offset, written in sentences(doc):
         if no != paragraph_line:
             paragraph, paragraph_line = None, no
@@ -292,7 +313,7 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
             elif part:
                 not_annual = f"a figure for part of the year ({part.strip()})"
             estimate = ESTIMATE in sentence[:t.end]  # 预计 governs every figure after it in its sentence
-            period, basis = _period(doc, sentence, t.start, heading, t.period, published)
+            period, basis = _period(doc, sentence, t.start, heading, t.period, published, stated)
             bare = _strip(t.indicator.split(t.scope.written, 1)[-1] if t.scope else t.indicator)
             at = sentence.find(bare, clause, t.end) if bare else -1
             phrase_start = at + len(bare) if at >= 0 else t.start  # the qualifiers sit between name and figure
@@ -310,4 +331,6 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
                 note_for(notes, t.start, t.end))
             figures.append(figure)
             previous = paragraph = figure
+        if doc.kind == PRESS and (year := _stated_year(e, sentence, published)):
+            stated = (year, no)
     return figures, unread

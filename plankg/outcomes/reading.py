@@ -1,6 +1,9 @@
 """An outcome text → its kind, title, year and, for each line, the heading it sits under.
 
-Four kinds of document report what a plan achieved, each told by its title:
+A page saved from the web is first cleared of the site's furniture (plankg.outcomes.page): the
+title is the first line of the document's head (the lines before its first sentence of text or
+heading) that names a kind, else the head's first line. Five kinds of document report what a
+plan achieved, each told by its title, a media feature by its lead:
   * 统计公报 (statistical-bulletin): the year's final figures; the title's year is theirs;
   * 国民经济和社会发展计划执行情况 (plan-execution): the year in front of those words is the
     year reported on; its second part (…计划草案) states next year's targets;
@@ -16,16 +19,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from . import page as web
 from .words import words
 
-KINDS = ("work-report", "plan-execution", "statistical-bulletin", "task-progress")
+KINDS = ("work-report", "plan-execution", "statistical-bulletin", "task-progress", "press-report")
+PRESS = "press-report"
+TITLE_MIN = 6  # a line naming a kind is a title when longer than this (统计公报 alone is a menu's)
+LEAD = 2  # lines of text after the head in which a press report's lead is looked for
 _KIND_WORDS = (("statistical-bulletin", ("统计公报",)),
                ("plan-execution", ("计划执行情况",)),
                ("task-progress", ("推进情况", "落实情况", "督查", "通报")),
                ("work-report", ("政府工作报告",)))
-HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")
+HEADING = web.HEADING
 TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]")
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
@@ -54,6 +62,56 @@ class Document:
     lines: list[str] = field(default_factory=list)
     headings: list[Heading | None] = field(default_factory=list)  # per line (index 0 = line 1)
     offsets: list[int] = field(default_factory=list)  # character offset of each line's start
+    title_line: int = 1
+    skipped: dict[int, str] = field(default_factory=dict)  # line → navigation, metadata, footer or title
+    published: date | None = None  # as the page's metadata states it
+    published_basis: str = ""
+
+    def furniture(self) -> str:
+        """"12 lines of page furniture: 1-9, 240-243 (…)", or "" when there are none."""
+        lines = {n for n, why in self.skipped.items() if why != "title"}
+        if not lines:
+            return ""
+        blank = {n for n, l in enumerate(self.lines, start=1) if not l.strip()}
+        kinds = ", ".join(f"{sum(1 for n in lines if self.skipped[n] == k)} {k}"
+                          for k in (web.NAVIGATION, web.METADATA, web.FOOTER) if any(self.skipped[n] == k for n in lines))
+        return f"{len(lines)} lines of page furniture: {web.ranges(lines, blank)} ({kinds})"
+
+
+def _head(lines: list[str], skipped: dict[int, str]) -> tuple[list[int], list[int]]:
+    """(the document's head: its lines before the first sentence of text or heading, the
+    ``LEAD`` lines of text after it), by line number, furniture left out."""
+    body = [n for n, l in enumerate(lines, start=1) if l.strip() and n not in skipped]
+    for k, n in enumerate(body):
+        if HEADING.match(lines[n - 1]) or web.is_prose(lines[n - 1]):
+            return body[:k], body[k:k + LEAD]
+    return body, []
+
+
+def _find_title(path: Path, lines: list[str], page: web.Page, kind: str | None,
+                title: str | None) -> tuple[str, int, str, str]:
+    """(kind, title line, title, reason): the kind told by the lead or the title (see the docstring)."""
+    head, lead = _head(lines, page.skipped)
+    if not head and not lead:
+        where = f" (lines {web.ranges(page.skipped)} are page furniture)" if page.skipped else ""
+        raise OutcomeTextError(f"{path}:1: the file holds no text{where} (expected an outcome report's text)")
+    suffix = re.compile(words()["page"]["title_suffix"])
+    found = [(n, suffix.sub("", lines[n - 1].strip())) for n in head or lead[:1]]
+    named = [(n, t, k, why) for n, t in found for k, why in [detect_kind(t)] if k and len(t) > TITLE_MIN]
+    named.sort(key=lambda c: not YEAR.search(c[1]))  # a menu's 政府工作报告 is no title: one naming a year first
+    line, text = (named[0][:2] if named else found[0])
+    text = title or text
+    if kind:
+        return kind, line, text, "given with --kind"
+    press = next(((n, w) for n in head + lead for w in words()["press"]["lead"] if w in lines[n - 1]), None)
+    if press:
+        return PRESS, line, text, f"the lead says {press[1]} (line {press[0]})"
+    told, reason = detect_kind(text)
+    if told:
+        return told, line, text, reason
+    if page.source and any(w in page.source[1] for w in words()["press"]["source"]):
+        return PRESS, line, text, f"the page's source is {page.source[1]} (line {page.source[0]})"
+    return None, line, text, reason
 
 
 def detect_kind(title: str) -> tuple[str | None, str]:
@@ -65,7 +123,7 @@ def detect_kind(title: str) -> tuple[str | None, str]:
 
 
 def document_year(kind: str, title: str) -> int | None:
-    if kind == "work-report":
+    if kind in ("work-report", PRESS):
         return None
     if kind == "plan-execution":
         m = re.search(r"((?:19|20)\d\d)\s*年\s*国民经济和社会发展计划执行", title)
@@ -100,24 +158,28 @@ def read(path: Path, kind: str | None = None, title: str | None = None) -> Docum
     except OSError as e:
         raise OutcomeTextError(f"{path}: cannot be read ({e.strerror})") from None
     lines = text.splitlines()
-    first = next((l.strip() for l in lines if l.strip()), "")
-    if not first:
+    if not any(l.strip() for l in lines):
         raise OutcomeTextError(f"{path}:1: the file is empty (expected an outcome report's text)")
-    title = title or first
-    if kind:
-        reason = "given with --kind"
-    else:
-        kind, reason = detect_kind(title)
-        if kind is None:
-            raise OutcomeTextError(f"{path}:1: cannot tell what kind of report '{title[:40]}' is: {reason}; "
-                                   f"give --kind ({', '.join(KINDS)})")
-    doc = Document(path, text, kind, reason, title, document_year(kind, title), lines)
+    page = web.read_page(lines)
+    kind, line, title, reason = _find_title(path, lines, page, kind, title)
+    if kind is None:
+        skipped = f" ({len(page.skipped)} lines of page furniture skipped before it)" if page.skipped else ""
+        raise OutcomeTextError(f"{path}:{line}: cannot tell what kind of report '{title[:40]}' is{skipped}: "
+                               f"{reason}; give --kind ({', '.join(KINDS)})")
+    doc = Document(path, text, kind, reason, title, document_year(kind, title), lines, title_line=line,
+                   skipped=dict(page.skipped), published=page.published)
+    if page.published:
+        doc.published_basis = f"{page.published_label or 'the date'} on line {page.published_line}"
+    for n in _head(lines, page.skipped)[0]:
+        written = lines[n - 1].strip()
+        if n != line and (written in title or title in written) and len(written) <= len(title) + 10:
+            doc.skipped[n] = "title"  # the page's title, then the document's own
     top = current = None
     offset = 0
     for no, line in enumerate(lines, start=1):
         doc.offsets.append(offset)
         offset += len(line) + 1
-        if HEADING.match(line):
+        if HEADING.match(line) and no not in doc.skipped:
             label = heading_label(line)
             if TOP_HEADING.match(line):
                 top = current = _heading(label, no, None)
