@@ -144,3 +144,26 @@ def test_stored_pages_conform_and_a_press_reports_final_figure_wins(run_cli, tmp
     assert validate(g).conforms
     kinds = {str(o).rsplit("/", 1)[-1] for o in g.objects(None, PLAN.reportKind)}
     assert kinds == {"work-report", "press-report"}
+
+
+def test_a_notice_publishing_the_report_a_metadata_table_and_a_title_in_two_lines(run_cli, tmp_path):
+    """A district site publishes the plan-execution report inside a notice (关于印发《…的报告》的通知),
+    under a metadata table written without colons; the report's own title follows in two lines."""
+    o = dry_run(run_cli, tmp_path, "索引号 11500103000000000X/2024-00006 发布机构 渝中区人民政府\n"
+                "成文日期 2024-02-09 发布日期 2024-02-22 主题分类 国民经济发展规划、计划\n有效性\n\n"
+                "重庆市渝中区人民政府关于印发《重庆市渝中区2023年国民经济和社会发展计划执行情况及2024年计划草案的报告》的通知\n"
+                "打印 打印\n纠错 纠错\n分享到\n区政府各部门，各街道办事处，有关单位：\n"
+                "《重庆市渝中区2023年国民经济和社会发展计划执行情况及2024年计划草案的报告》已经区人民代表大会批准，现印发给你们，请认真抓好落实。\n"
+                "重庆市渝中区2023年国民经济和社会发展\n计划执行情况及2024年计划草案的报告\n一、2023年计划执行情况\n"
+                "全区实现地区生产总值1631亿元、增长5.2%，社会消费品零售总额完成1450亿元、增长5.5%。\n")
+    assert "plan-execution (the title says 计划执行情况)" in o
+    assert "title (line 5): 重庆市渝中区2023年国民经济和社会发展计划执行情况及2024年计划草案的报告\n" in o
+    assert "published 2024-02-22 (发布日期 on line 2)" in o  # not 成文日期 2024-02-09
+    assert "skipped 6 lines of page furniture: 1-3, 6-8 (3 navigation, 3 metadata)" in o, o
+    assert "linked to the plan's headline target、task 1" in line_for(o, "增长5.2%")
+    assert "linked to task 28" in line_for(o, "社会消费品零售总额完成1450亿元")
+    o = dry_run(run_cli, tmp_path, "首页 > 政务公开 > 计划总结\n发布时间：2024-01-16\n关于渝中区2023年国民经济和社会发展\n"
+                "计划执行情况与2024年计划草案的报告\n各位代表：\n（一）经济运行。全年实现地区生产总值比上年增长5.9%。\n")
+    assert "title (line 3): 关于渝中区2023年国民经济和社会发展计划执行情况与2024年计划草案的报告\n" in o
+    assert "skipped line 4: the title again" in o
+    assert "linked to the plan's headline target、task 1" in line_for(o, "比上年增长5.9%")  # the joined title's year

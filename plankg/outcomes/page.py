@@ -38,7 +38,15 @@ class Page:
 @cache
 def _labels() -> re.Pattern:
     names = "|".join(re.escape(w) for w in longest_first(words()["page"]["labels"]))
-    return re.compile(rf"(?:^|(?<=[\s【\[|｜丨(（]))({names})\s*[：:]")
+    # 发布时间：2024-01-15 anywhere; a metadata table's 发布日期 2024-02-22 (no colon) opening the line
+    return re.compile(rf"(?:^|(?<=[\s【\[|｜丨(（]))({names})\s*[：:]|^\s*({names})(?:\s|$)")
+
+
+@cache
+def _ROW_LABELS() -> re.Pattern:
+    """A metadata table's labels within a row, before their values: 成文日期 2024-02-09 发布日期 2024-02-22."""
+    names = "|".join(re.escape(w) for w in longest_first(words()["page"]["published"]))
+    return re.compile(rf"(?<=\s)()({names})\s+(?=\d)")
 
 
 def is_prose(line: str) -> bool:
@@ -66,7 +74,7 @@ def _breadcrumb(line: str) -> bool:
 def _menu(line: str) -> bool:
     """首页 政务公开 网上办事 互动交流 (or 首 页 政 务 公 开): three or more short words and no figure."""
     tokens = [t for t in _MENU_SPLIT.split(line.strip()) if t]
-    return (len(tokens) >= 3 and all(len(t) <= 6 for t in tokens) and not re.search(r"\d|[，。；、]", line)
+    return (len(tokens) >= 3 and all(len(t) <= 6 for t in tokens) and not re.search(r"\d|[，。；、,;]", line)
             and not HEADING.match(line))
 
 
@@ -80,7 +88,7 @@ def furniture(line: str) -> str | None:
         return NAVIGATION
     label = _labels().search(text)
     if label:
-        return FOOTER if label[1] in p["footer_labels"] else METADATA
+        return FOOTER if (label[1] or label[2]) in p["footer_labels"] else METADATA
     if any(w in text for w in p["footer"]):
         return FOOTER
     if _ISO_DATE_LINE.match(text):
@@ -155,12 +163,12 @@ def _published(lines: list[str], page: Page) -> None:
         if why != METADATA:
             continue
         text = lines[no - 1]
-        for m in _labels().finditer(text):
-            value = text[m.end():]
-            if m[1].endswith("来源") and page.source is None:  # 来源, 信息来源, 文章来源
+        for m in [*_labels().finditer(text), *_ROW_LABELS().finditer(text)]:
+            label, value = m[1] or m[2], text[m.end():]
+            if label.endswith("来源") and page.source is None:  # 来源, 信息来源, 文章来源
                 page.source = (no, re.split(r"\s{2,}|\s+(?=\S+\s*[：:])", value.strip())[0])
-            if m[1] in order and (d := _date(value[:30])):
-                found.append((order.index(m[1]), no, m[1], d))
+            if label in order and (d := _date(value[:30])):
+                found.append((order.index(label), no, label, d))
         if (d := _date(text)) is not None:
             found.append((len(order), no, "", d))
     if found:

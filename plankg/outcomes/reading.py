@@ -88,6 +88,26 @@ def _head(lines: list[str], skipped: dict[int, str]) -> tuple[list[int], list[in
     return body, []
 
 
+_QUOTED = re.compile(r"《([^《》]{6,80})》")
+_FIRST_HALF = re.compile(r"^关于|国民经济和社会发展$|[的与和及]$")
+
+
+def _titles(lines: list[str], head: list[int]) -> list[tuple[int, str]]:
+    """(line, title as it reads) for each head line: without the site's name after it (…报告_某区人民
+    政府), joined with the next line when split in two (关于…国民经济和社会发展 / 计划执行情况…的报告),
+    and the document's own title when the line is a notice publishing it (关于印发《…的报告》的通知)."""
+    suffix = re.compile(words()["page"]["title_suffix"])
+    out = []
+    for k, n in enumerate(head):
+        text = suffix.sub("", lines[n - 1].strip())
+        if k + 1 < len(head) and _FIRST_HALF.search(text) and not detect_kind(text)[0]:
+            joined = text + lines[head[k + 1] - 1].strip()
+            text = joined if detect_kind(joined)[0] else text
+        quoted = _QUOTED.search(text)
+        out.append((n, quoted[1] if quoted and detect_kind(quoted[1])[0] else text))
+    return out
+
+
 def _find_title(path: Path, lines: list[str], page: web.Page, kind: str | None,
                 title: str | None) -> tuple[str, int, str, str]:
     """(kind, title line, title, reason): the kind told by the lead or the title (see the docstring)."""
@@ -95,8 +115,7 @@ def _find_title(path: Path, lines: list[str], page: web.Page, kind: str | None,
     if not head and not lead:
         where = f" (lines {web.ranges(page.skipped)} are page furniture)" if page.skipped else ""
         raise OutcomeTextError(f"{path}:1: the file holds no text{where} (expected an outcome report's text)")
-    suffix = re.compile(words()["page"]["title_suffix"])
-    found = [(n, suffix.sub("", lines[n - 1].strip())) for n in head or lead[:1]]
+    found = _titles(lines, head or lead[:1])
     named = [(n, t, k, why) for n, t in found for k, why in [detect_kind(t)] if k and len(t) > TITLE_MIN]
     named.sort(key=lambda c: not YEAR.search(c[1]))  # a menu's 政府工作报告 is no title: one naming a year first
     line, text = (named[0][:2] if named else found[0])
