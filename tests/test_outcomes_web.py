@@ -167,3 +167,19 @@ def test_a_notice_publishing_the_report_a_metadata_table_and_a_title_in_two_line
     assert "title (line 3): 关于渝中区2023年国民经济和社会发展计划执行情况与2024年计划草案的报告\n" in o
     assert "skipped line 4: the title again" in o
     assert "linked to the plan's headline target、task 1" in line_for(o, "比上年增长5.9%")  # the joined title's year
+
+
+def test_values_under_their_labels_and_a_digest_before_a_work_report(run_cli, tmp_path):
+    """A label's value on the next line (浏览次数： / 1234) is the page's; a 导读 tells a press report only
+    when the title names no kind (a work report reprinted under one stays a work report)."""
+    o = dry_run(run_cli, tmp_path, "网站导航\n首页\n政务公开\n新闻中心\n当前位置：首页 > 渝中要闻\n"
+                "渝中经济稳中向好\n发布时间：\n2024-01-20 09:12\n浏览次数：\n1234\n"
+                "导读：去年全区经济稳中向好，区统计局发布消息。\n去年全区实现地区生产总值1650亿元，同比增长6.0%。\n"
+                "手机扫一扫\n分享到微信朋友圈\n【我要纠错】 【打印本页】 【关闭窗口】\n")
+    assert "press-report (the lead says 导读 (line 11))" in o
+    assert "published 2024-01-20 (the date on line 8)" in o
+    assert "skipped 12 lines of page furniture: 1-5, 7-10, 13-15 (8 navigation, 4 metadata)" in o, o
+    assert "linked to the plan's headline target、task 1" in line_for(o, "同比增长6.0%")
+    o = dry_run(run_cli, tmp_path, "2024年渝中区政府工作报告\n导读：报告回顾了过去一年的工作。\n"
+                "一、2023年工作回顾\n全区地区生产总值增长6.1%。\n")
+    assert "work-report (the title says 政府工作报告)" in o

@@ -22,6 +22,7 @@ _MENU_SPLIT = re.compile(r"[\s|｜丨/·•]+")
 _SEPARATORS = re.compile(r"[\s【】\[\]（）()|｜丨/:：·•,，、\-—>＞»›]+")
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")  # 一、 or （一）
 _DATE = re.compile(r"((?:19|20)\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
+_VALUE_ONLY = re.compile(r"^[\d\s:：.\-/次人]+$")
 _ISO_DATE_LINE = re.compile(r"^\s*(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?\s*$")
 
 
@@ -107,16 +108,16 @@ def _menu_columns(lines: list[str], page: Page) -> None:
     sentence of text or after its last: runs of ``MENU_RUN`` or more short lines of words only."""
     prose = [n for n, l in enumerate(lines, start=1) if is_prose(l)]
     first, last = (prose[0], prose[-1]) if prose else (len(lines) + 1, len(lines) + 1)
-    run: list[int] = []
+    run: list[int] = []  # short lines in a row, those already furniture (首页) among them
     for no, line in enumerate([*lines, "。"], start=1):
         text = line.strip()
-        if not text or no in page.skipped:
+        if not text:
             continue
         if _MENU_ITEM.match(text) and (no < first or no > last):
             run.append(no)
             continue
         if len(run) >= MENU_RUN:
-            page.skipped.update((n, NAVIGATION) for n in run)
+            page.skipped.update((n, NAVIGATION) for n in run if n not in page.skipped)
         run = []
 
 
@@ -133,7 +134,7 @@ def _date(text: str) -> date | None:
 def read_page(lines: list[str]) -> Page:
     """The furniture of a page's lines and the date it was published (see the module's docstring)."""
     p = words()["page"]
-    page, in_list, seen_text = Page(), False, False
+    page, in_list, seen_text, previous = Page(), False, False, 0
     site = re.compile(p["site_name"])
     for no, line in enumerate(lines, start=1):
         text = line.strip()
@@ -144,6 +145,10 @@ def read_page(lines: list[str]) -> Page:
             why = NAVIGATION  # a title in a list of other pages (相关阅读)
         if why is None and not seen_text and site.match(text):
             why = NAVIGATION  # the site's name above the page
+        if (why is None and _VALUE_ONLY.match(text) and page.skipped.get(previous)
+                and lines[previous - 1].rstrip().endswith(("：", ":"))):
+            why = page.skipped[previous]  # 浏览次数： / 3821, a label's value on a line of its own
+        previous = no
         if why is None:
             in_list, seen_text = False, True
             continue

@@ -122,12 +122,16 @@ def _find_title(path: Path, lines: list[str], page: web.Page, kind: str | None,
     text = title or text
     if kind:
         return kind, line, text, "given with --kind"
-    press = next(((n, w) for n in head + lead for w in words()["press"]["lead"] if w in lines[n - 1]), None)
+    def said(cues):
+        return next(((n, w) for n in head + lead for w in cues if w in lines[n - 1]), None)
+    press = said(words()["press"]["lead"])
     if press:
         return PRESS, line, text, f"the lead says {press[1]} (line {press[0]})"
     told, reason = detect_kind(text)
     if told:
         return told, line, text, reason
+    if press := said(words()["press"]["weak_lead"]):
+        return PRESS, line, text, f"the lead says {press[1]} (line {press[0]})"
     if page.source and any(w in page.source[1] for w in words()["press"]["source"]):
         return PRESS, line, text, f"the page's source is {page.source[1]} (line {page.source[0]})"
     return None, line, text, reason
