@@ -295,3 +295,9 @@ def test_a_chain_of_part_year_figures_carries_its_subject_to_the_annual_figure(r
     for part in ("一季度增长5%", "上半年增长6.2%", "前三季度增长6.5%", "一季度增长3%", "上半年增长4.1%", "前三季度增长5.2%"):
         assert "kept, not linked: a figure for part of the year" in line_for(o, part)
     assert summary_line(o).startswith("figures: 8 found, 2 linked, 6 kept"), o
+    # the subject in a clause of its own, after an opening clause and a sentence stating a level
+    o = dry_run(run_cli, tmp_path, "2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                "地区生产总值突破1600亿元。特别是开展攻坚行动以来，GDP增速逐季攀升，上半年3.2%、前三季度4.4%、"
+                "预计全年5%左右。\n")
+    annual = line_for(o, "预计全年5%左右")
+    assert "linked to the plan's headline target、task 1" in annual and "indicator from GDP增速" in annual

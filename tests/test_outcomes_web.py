@@ -183,3 +183,17 @@ def test_values_under_their_labels_and_a_digest_before_a_work_report(run_cli, tm
     o = dry_run(run_cli, tmp_path, "2024年渝中区政府工作报告\n导读：报告回顾了过去一年的工作。\n"
                 "一、2023年工作回顾\n全区地区生产总值增长6.1%。\n")
     assert "work-report (the title says 政府工作报告)" in o
+
+
+def test_a_page_opening_with_its_menu_and_dated_by_its_subtitle(run_cli, tmp_path):
+    """The page that stopped `plankg outcomes` at "cannot tell what kind of report '导航菜单' is": with no
+    date in its metadata, the subtitle's day of delivery is the published date."""
+    o = dry_run(run_cli, tmp_path, "导航菜单\n\n(重庆市)渝中区人民政府工作报告(2024年1月15日)\n\n"
+                "  渝中区人民政府工作报告(2024年)\n  ——2024年1月15日在渝中区人民代表大会会议上\n  各位代表:\n"
+                "  一、2023年工作回顾\n  过去一年,我们稳住了经济大盘。今年,地区生产总值增长5.5%左右。\n")
+    assert "work-report (the title says 政府工作报告)" in o and "cannot tell" not in o
+    assert "title (line 3): (重庆市)渝中区人民政府工作报告(2024年1月15日)" in o
+    assert "published 2024-01-15 (the day it was delivered, line 6)" in o
+    assert "skipped 1 line of page furniture: 1 (1 navigation)" in o
+    assert "skipped line 5: the title again" in o
+    assert "a figure for 2024 (今年, counted from the published date)" in line_for(o, "增长5.5%左右")

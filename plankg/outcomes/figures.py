@@ -240,17 +240,18 @@ def _from_figure(previous: "Figure", t, where: str) -> tuple[str, str, str]:
 
 def _carried(masked: str, previous: "Figure | None", t, paragraph: "Figure | None") -> tuple[str, str, str] | None:
     """(name, kind, where from) for a figure written with no indicator of its own, taken from the
-    figure before it in the sentence, else from the sentence's subject (GDP增速逐季攀升，上半年3.2%),
+    figure before it in the sentence, else from the subject of a clause before it (GDP增速逐季攀升，上半年3.2%),
     else from the last figure of the paragraph's sentences before (固定资产投资一季度增长3%。上半年
     增长4.1%。预计全年增长6.3%。: the subject carries through the chain to its annual figure)."""
     if previous is not None:
         return _from_figure(previous, t, "")
-    m = _SUBJECT.match(masked[:t.start])
-    if m is not None and _clean_name(m["name"]) and not _period_only(m["name"]):
+    clauses = re.split(r"[，,；;：:]", masked[:t.start])  # 特别是…以来，GDP增速逐季攀升，上半年3.2%
+    m = next((m for c in reversed(clauses) if (m := _SUBJECT.match(c)) and not _period_only(m["name"])), None)
+    if m is not None and _clean_name(m["name"]):
         kind = "growth-rate" if t.unit_key == "PERCENT" else t.kind
         return _measure((m["name"],)), kind, f"from {m.group().strip()}"
-    if paragraph is not None:
-        return _from_figure(paragraph, t, " (a sentence before)")
+    if paragraph is not None and (t.kind == "growth-rate" or paragraph.unit_key == t.unit_key):
+        return _from_figure(paragraph, t, " (a sentence before)")  # not a bare 3.2% after 1600亿元
     return None
 
 

@@ -75,7 +75,7 @@ class Document:
         blank = {n for n, l in enumerate(self.lines, start=1) if not l.strip()}
         kinds = ", ".join(f"{sum(1 for n in lines if self.skipped[n] == k)} {k}"
                           for k in (web.NAVIGATION, web.METADATA, web.FOOTER) if any(self.skipped[n] == k for n in lines))
-        return f"{len(lines)} lines of page furniture: {web.ranges(lines, blank)} ({kinds})"
+        return f"{len(lines)} line{'s' * (len(lines) > 1)} of page furniture: {web.ranges(lines, blank)} ({kinds})"
 
 
 def _head(lines: list[str], skipped: dict[int, str]) -> tuple[list[int], list[int]]:
@@ -137,6 +137,27 @@ def _find_title(path: Path, lines: list[str], page: web.Page, kind: str | None,
     return None, line, text, reason
 
 
+def _bare(title: str) -> str:
+    """A title without brackets and spaces: (重庆市)…工作报告(2024年1月15日) is …工作报告(2024年) again."""
+    return re.sub(r"[（(][^）)]{0,20}[）)]|\s", "", title)
+
+
+_DELIVERED = re.compile(r"^\s*[—－-]{1,2}\s*((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日在")
+
+
+def _delivered(doc: Document) -> None:
+    """With no date in the page's metadata, a report's subtitle gives the day it was delivered
+    (——2024年1月9日在…会议上), published the same day."""
+    for n in _head(doc.lines, doc.skipped)[0]:
+        if m := _DELIVERED.match(doc.lines[n - 1]):
+            try:
+                doc.published = date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                continue
+            doc.published_basis = f"the day it was delivered, line {n}"
+            return
+
+
 def detect_kind(title: str) -> tuple[str | None, str]:
     for kind, cues in _KIND_WORDS:
         for cue in cues:
@@ -193,9 +214,12 @@ def read(path: Path, kind: str | None = None, title: str | None = None) -> Docum
                    skipped=dict(page.skipped), published=page.published)
     if page.published:
         doc.published_basis = f"{page.published_label or 'the date'} on line {page.published_line}"
+    else:
+        _delivered(doc)
+    bare = _bare(title)
     for n in _head(lines, page.skipped)[0]:
-        written = lines[n - 1].strip()
-        if n != line and (written in title or title in written) and len(written) <= len(title) + 10:
+        written = _bare(lines[n - 1])
+        if n != line and written and (written in bare or bare in written) and len(written) <= len(bare) + 10:
             doc.skipped[n] = "title"  # the page's title, then the document's own
     top = current = None
     offset = 0
