@@ -197,3 +197,18 @@ def test_a_page_opening_with_its_menu_and_dated_by_its_subtitle(run_cli, tmp_pat
     assert "skipped 1 line of page furniture: 1 (1 navigation)" in o
     assert "skipped line 5: the title again" in o
     assert "a figure for 2024 (今年, counted from the published date)" in line_for(o, "增长5.5%左右")
+
+
+def test_a_newspaper_page_with_no_headline_and_a_photo_credit(run_cli, tmp_path):
+    """An e-paper's story begins at its lead: nothing is taken as its title and skipped, and a photo's
+    credit (记者 某某 摄) is the page's."""
+    o = dry_run(run_cli, tmp_path, "日 | 一 | 二 | 三 | 四 | 五 | 六 |\n版次:01 作者:李某 2023年10月30日\n"
+                "繁华的解放碑 记者 王某 摄\n本报讯(记者 李某)日前,从区统计局传出消息,前三季度,全区地区生产总值同比增长7.0%。\n"
+                "今年以来,全区经济持续恢复。区统计局预计,全年地区生产总值增长6.5%左右。\n")
+    assert "press-report (the lead says 本报讯 (line 4))" in o
+    assert "title: none before the text; its first words: 本报讯(记者 李某)" in o
+    assert "published 2023-10-30 (the date on line 2)" in o
+    assert "skipped 3 lines of page furniture: 1-3 (1 navigation, 2 metadata)" in o, o
+    assert "part of the year (前三季度)" in line_for(o, "同比增长7.0%")  # the lead is read
+    annual = line_for(o, "全年地区生产总值增长6.5%左右")  # 今年 (2023, from the page's date) carries
+    assert "linked to the plan's headline target、task 1" in annual and "an estimate (预计)" in annual

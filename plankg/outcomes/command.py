@@ -159,7 +159,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _page(doc, given: date | None) -> None:
     """The title, the published date and the lines skipped, each with where it was found."""
-    print(f"  title (line {doc.title_line}): {doc.title}")
+    print(f"  title (line {doc.title_line}): {doc.title}" if doc.title_line else
+          f"  title: none before the text; its first words: {doc.title}")
     if given:
         page = f"; the page says {doc.published} ({doc.published_basis})" if doc.published not in (None, given) else ""
         print(f"  published {given} (given with --published{page})")

@@ -22,6 +22,7 @@ _MENU_SPLIT = re.compile(r"[\s|｜丨/·•]+")
 _SEPARATORS = re.compile(r"[\s【】\[\]（）()|｜丨/:：·•,，、\-—>＞»›]+")
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")  # 一、 or （一）
 _DATE = re.compile(r"((?:19|20)\d\d)\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
+_CAPTION = re.compile(r"(?:记者|摄影|通讯员)\s*[\u4e00-\u9fff ]{1,12}\s*摄\s*$")
 _VALUE_ONLY = re.compile(r"^[\d\s:：.\-/次人]+$")
 _ISO_DATE_LINE = re.compile(r"^\s*(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?\s*$")
 
@@ -92,6 +93,8 @@ def furniture(line: str) -> str | None:
         return FOOTER if (label[1] or label[2]) in p["footer_labels"] else METADATA
     if any(w in text for w in p["footer"]):
         return FOOTER
+    if _CAPTION.search(text) and len(text) <= 40:
+        return METADATA  # a photo's credit: 蓬勃发展的渝中 记者 吴某 摄
     if _ISO_DATE_LINE.match(text):
         return METADATA  # 2024-01-15 10:30, the page's date on a line of its own
     if _menu(text) or _only_words(text):

@@ -115,7 +115,7 @@ def _find_title(path: Path, lines: list[str], page: web.Page, kind: str | None,
     if not head and not lead:
         where = f" (lines {web.ranges(page.skipped)} are page furniture)" if page.skipped else ""
         raise OutcomeTextError(f"{path}:1: the file holds no text{where} (expected an outcome report's text)")
-    found = _titles(lines, head or lead[:1])
+    found = _titles(lines, head) or [(0, lines[lead[0] - 1].strip()[:30] + "…")]  # no title: the text's first words
     named = [(n, t, k, why) for n, t in found for k, why in [detect_kind(t)] if k and len(t) > TITLE_MIN]
     named.sort(key=lambda c: not YEAR.search(c[1]))  # a menu's 政府工作报告 is no title: one naming a year first
     line, text = (named[0][:2] if named else found[0])
@@ -208,7 +208,8 @@ def read(path: Path, kind: str | None = None, title: str | None = None) -> Docum
     kind, line, title, reason = _find_title(path, lines, page, kind, title)
     if kind is None:
         skipped = f" ({len(page.skipped)} lines of page furniture skipped before it)" if page.skipped else ""
-        raise OutcomeTextError(f"{path}:{line}: cannot tell what kind of report '{title[:40]}' is{skipped}: "
+        raise OutcomeTextError(f"{path}:{line or _head(lines, page.skipped)[1][0]}: cannot tell what kind of "
+                               f"report '{title[:40]}' is{skipped}: "
                                f"{reason}; give --kind ({', '.join(KINDS)})")
     doc = Document(path, text, kind, reason, title, document_year(kind, title), lines, title_line=line,
                    skipped=dict(page.skipped), published=page.published)
