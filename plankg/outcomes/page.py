@@ -45,7 +45,7 @@ def _labels() -> re.Pattern:
 
 
 @cache
-def _ROW_LABELS() -> re.Pattern:
+def _row_labels() -> re.Pattern:
     """A metadata table's labels within a row, before their values: 成文日期 2024-02-09 发布日期 2024-02-22."""
     names = "|".join(re.escape(w) for w in longest_first(words()["page"]["published"]))
     return re.compile(rf"(?<=\s)()({names})\s+(?=\d)")
@@ -171,7 +171,7 @@ def _published(lines: list[str], page: Page) -> None:
         if why != METADATA:
             continue
         text = lines[no - 1]
-        for m in [*_labels().finditer(text), *_ROW_LABELS().finditer(text)]:
+        for m in [*_labels().finditer(text), *_row_labels().finditer(text)]:
             label, value = m[1] or m[2], text[m.end():]
             if label.endswith("来源") and page.source is None:  # 来源, 信息来源, 文章来源
                 page.source = (no, re.split(r"\s{2,}|\s+(?=\S+\s*[：:])", value.strip())[0])
