@@ -301,3 +301,8 @@ def test_a_chain_of_part_year_figures_carries_its_subject_to_the_annual_figure(r
                 "预计全年5%左右。\n")
     annual = line_for(o, "预计全年5%左右")
     assert "linked to the plan's headline target、task 1" in annual and "indicator from GDP增速" in annual
+    # the period word set off by a comma, the subject stated once in the paragraph's first sentence
+    o = dry_run(run_cli, tmp_path, "2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                "一季度，全区社会消费品零售总额增长5%。上半年，增长6.2%。全年，增长6.8%。\n")
+    assert "part of the year (上半年)" in line_for(o, "上半年，增长6.2%")
+    assert "linked to the plan's headline target、task 4" in line_for(o, "全年，增长6.8%")

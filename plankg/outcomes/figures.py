@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from ..scopes import Scope
 from ..target_graph import registered
@@ -77,8 +78,18 @@ def _clause_end(masked: str, at: int) -> int:
 _POINTS = re.compile(r"[0-9.]+\s*个百分点")  # a difference between two rates, not a rate
 
 
+@cache
+def _period_comma() -> re.Pattern:
+    """上半年，增长6.2%: a period word and a comma before a verb, with no subject between them."""
+    per = words()["period"]
+    names = "|".join(re.escape(w) for w in longest_first((*per["part_of_year"], *per["whole_year"])))
+    return re.compile(rf"(?:^|(?<=[。；;，,]))\s*(?:{names})\s*([，,])(?=\s*(?:预计)?\s*(?:增长|下降|增速|增幅|达到|达|完成))")
+
+
 def _mask(sentence: str) -> str:
     out = sentence
+    for m in _period_comma().finditer(sentence):  # 上半年，增长6.2%: the comma goes, the subject carries
+        out = out[:m.start(1)] + " " + out[m.end(1):]
     for word in words()["period"]["five_year"]:  # 过去五年 is no figure of five years
         if any(c in word for c in "一二三四五六七八九十"):
             out = out.replace(word, " " * len(word))
