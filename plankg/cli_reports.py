@@ -19,9 +19,12 @@ from .outcomes.reading import KINDS  # a tuple and two regexes: light enough for
 @click.option("--plan", required=True, metavar="IRI",
               help="The plan's IRI, e.g. https://w3id.org/plankg/plan/500103/2023.")
 @click.option("--published", metavar="YYYY-MM-DD",
-              help="The date the report was published (orders estimates and final figures; counts 今年 and 去年).")
-@click.option("--title", help="The report's title [default: its first line].")
-@click.option("--kind", type=click.Choice(KINDS), help="The kind of report [default: told by its title].")
+              help="The date the report was published (orders estimates and final figures; counts 今年 and 去年) "
+                   "[default: the page's 发布时间 or other metadata date].")
+@click.option("--title", help="The report's title [default: the first line of its text that names a kind, "
+                                   "after the web page's navigation, metadata and footer].")
+@click.option("--kind", type=click.Choice(KINDS), help="The kind of report [default: told by its title, or a press "
+                                                                 "report by its lead].")
 @click.option("--name", help="The report's name in its IRI [default: the file name].")
 @click.option("--dry-run", is_flag=True, help="Print what would be done; store nothing.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path),

@@ -279,3 +279,31 @@ def test_a_part_of_the_year_after_the_figure(run_cli, tmp_path):
                 "地区生产总值增长5.2%（1—11月），比上半年提高1.1个百分点。社会投资增长9%（全年）。\n")
     assert "part of the year (1—11月)" in line_for(o, "地区生产总值增长5.2%")  # in brackets after it
     assert "linked to task 107" in line_for(o, "社会投资增长9%")  # 比上半年 after a figure is no period of it
+
+
+def test_a_chain_of_part_year_figures_carries_its_subject_to_the_annual_figure(run_cli, tmp_path):
+    """社会消费品零售总额一季度…，上半年…，全年预计…: the annual estimate links to the subject's target
+    (not to 社会消费品零售总额一季度), in one sentence or across the paragraph's sentences; the part-year
+    figures never link."""
+    o = dry_run(run_cli, tmp_path, "2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                "社会消费品零售总额一季度增长5%，上半年增长6.2%，前三季度增长6.5%，全年预计增长6.8%。\n"
+                "固定资产投资一季度增长3%。上半年增长4.1%。前三季度增长5.2%。预计全年增长6.3%。\n")
+    annual = line_for(o, "全年预计增长6.8%")
+    assert "linked to the plan's headline target、task 4" in annual and "an estimate (预计)" in annual
+    assert "indicator 社会消费品零售总额, carried from 社会消费品零售总额一季度增长5%" in annual
+    annual = line_for(o, "预计全年增长6.3%")
+    assert "task 3" in annual and "carried from 固定资产投资一季度增长3% (a sentence before)" in annual
+    for part in ("一季度增长5%", "上半年增长6.2%", "前三季度增长6.5%", "一季度增长3%", "上半年增长4.1%", "前三季度增长5.2%"):
+        assert "kept, not linked: a figure for part of the year" in line_for(o, part)
+    assert summary_line(o).startswith("figures: 8 found, 2 linked, 6 kept"), o
+    # the subject in a clause of its own, after an opening clause and a sentence stating a level
+    o = dry_run(run_cli, tmp_path, "2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                "地区生产总值突破1600亿元。特别是开展攻坚行动以来，GDP增速逐季攀升，上半年3.2%、前三季度4.4%、"
+                "预计全年5%左右。\n")
+    annual = line_for(o, "预计全年5%左右")
+    assert "linked to the plan's headline target、task 1" in annual and "indicator from GDP增速" in annual
+    # the period word set off by a comma, the subject stated once in the paragraph's first sentence
+    o = dry_run(run_cli, tmp_path, "2024年渝中区人民政府工作报告\n一、2023年工作回顾\n"
+                "一季度，全区社会消费品零售总额增长5%。上半年，增长6.2%。全年，增长6.8%。\n")
+    assert "part of the year (上半年)" in line_for(o, "上半年，增长6.2%")
+    assert "linked to the plan's headline target、task 4" in line_for(o, "全年，增长6.8%")

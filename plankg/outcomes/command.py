@@ -1,6 +1,7 @@
 """``plankg outcomes SOURCE --plan IRI``: read an outcome report, link its figures, store them.
 
-Prints every figure found and what was done with it — linked to a target (task, indicator),
+Prints the report's kind, title and published date and the web page's lines it skipped
+(navigation, metadata, footer), then every figure found and what was done with it — linked to a target (task, indicator),
 kept but not linked (and why), or not read (and why) — then the plan's verdicts over every
 report stored so far. ``--dry-run`` stores nothing. Exit 0 when read, 2 when the text or the
 plan cannot be read at all.
@@ -74,6 +75,8 @@ def run(args, settings: Settings) -> int:
         print(f"Error: {args.plan}: no such plan in the graph read (no plan:year)")
         return 2
     year = int(str(year_lit)[:4])
+    given = published
+    published = published or doc.published
     targets = plan_targets(plan_g, plan)
     figures, unread = read_figures(doc, published.year if published else None)
     decisions = [decide(f, targets, year, settings.base) for f in figures]
@@ -82,6 +85,7 @@ def run(args, settings: Settings) -> int:
     statuses, bad_statuses = read_statuses(doc, tasks) if doc.kind == "task-progress" else ([], [])
 
     print(f"{args.source}: {doc.kind} ({doc.kind_reason}); plan {args.plan}, year {year}")
+    _page(doc, given)
     rows = sorted([(d.figure.line, d.figure.start, d.figure.phrase, _describe(d)) for d in decisions]
                   + [(u.line, 0, u.text, f"not read: {u.why}") for u in unread])
     for line, _, text, what in rows:
@@ -125,6 +129,23 @@ def run(args, settings: Settings) -> int:
     _summary(kept_made[-1], plan_g)
     print(f"stored: graph <{report}> ({files[0].name}), verdicts <{rdf.verdicts_iri(args.plan)}>")
     return 0
+
+
+def _page(doc, given: date | None) -> None:
+    """The title, the published date and the lines skipped, each with where it was found."""
+    print(f"  title (line {doc.title_line}): {doc.title}" if doc.title_line else
+          f"  title: none before the text; its first words: {doc.title}")
+    if given:
+        page = f"; the page says {doc.published} ({doc.published_basis})" if doc.published not in (None, given) else ""
+        print(f"  published {given} (given with --published{page})")
+    elif doc.published:
+        print(f"  published {doc.published} ({doc.published_basis})")
+    else:
+        print("  published: not stated (give --published: 今年 and 去年 are counted from it)")
+    if furniture := doc.furniture():
+        print(f"  skipped {furniture}")
+    for n in sorted(n for n, why in doc.skipped.items() if why == "title"):
+        print(f"  skipped line {n}: the title again ({doc.lines[n - 1].strip()})")
 
 
 def _summary(made, plan_g: Graph) -> None:

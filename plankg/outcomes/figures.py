@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from ..scopes import Scope
 from ..target_graph import registered
 from ..targets import extract
 from .chinese import arabic, compose, note_for, pair_respectively
-from .reading import Document
+from .reading import PRESS, Document
 from .words import longest_first, words
 
 ESTIMATE = "预计"
@@ -77,8 +78,18 @@ def _clause_end(masked: str, at: int) -> int:
 _POINTS = re.compile(r"[0-9.]+\s*个百分点")  # a difference between two rates, not a rate
 
 
+@cache
+def _period_comma() -> re.Pattern:
+    """上半年，增长6.2%: a period word and a comma before a verb, with no subject between them."""
+    per = words()["period"]
+    names = "|".join(re.escape(w) for w in longest_first((*per["part_of_year"], *per["whole_year"])))
+    return re.compile(rf"(?:^|(?<=[。；;，,]))\s*(?:{names})\s*([，,])(?=\s*(?:预计)?\s*(?:增长|下降|增速|增幅|达到|达|完成))")
+
+
 def _mask(sentence: str) -> str:
     out = sentence
+    for m in _period_comma().finditer(sentence):  # 上半年，增长6.2%: the comma goes, the subject carries
+        out = out[:m.start(1)] + " " + out[m.end(1):]
     for word in words()["period"]["five_year"]:  # 过去五年 is no figure of five years
         if any(c in word for c in "一二三四五六七八九十"):
             out = out.replace(word, " " * len(word))
@@ -95,8 +106,9 @@ _ABBREVIATION = re.compile(r"[（(][A-Za-z&\s]+[)）]")  # 地区生产总值（
 def _strip(name: str) -> str:
     """The name without the report's filler words and abbreviations, before synonyms."""
     name = _ABBREVIATION.sub("", name)
-    w = words()["filler"]
-    before, after = longest_first(w["before"]), longest_first(w["after"])
+    w, per = words()["filler"], words()["period"]
+    periods = (*per["part_of_year"], *per["whole_year"])  # 社会消费品零售总额一季度 is 社会消费品零售总额
+    before, after = longest_first((*w["before"], *periods)), longest_first((*w["after"], *periods))
     changed = True
     while changed:
         changed = False
@@ -143,13 +155,14 @@ def _first_word(text: str, candidates) -> str | None:
 
 
 def sentences(doc: Document):
-    """(line, offset in document, sentence) for every sentence of every line but the title's.
+    """(line, offset in document, sentence) for every sentence of every line but the title's and
+    the page's furniture (Document.skipped).
 
     A line opening —— is read too: a work report's review paragraphs take that form
     (——经济实力稳步提升。地区生产总值…); its label sentence states no figure, and the subtitle
     (——2024年1月9日在…会议上) only a date, which the masks below take out."""
     for no, line in enumerate(doc.lines, start=1):
-        if no == 1:
+        if no == doc.title_line or no in doc.skipped:
             continue
         start = 0
         for i, ch in enumerate(line + "。"):
@@ -159,14 +172,33 @@ def sentences(doc: Document):
                 start = i + 1
 
 
+def _relative(sentence: str) -> str:
+    """The sentence with the bases of comparisons blanked: 比去年同期增长 says no 去年 of a figure."""
+    return _MASKS[1].sub(lambda m: " " * len(m.group()), sentence)
+
+
+def _stated_year(e, sentence: str, published: int | None) -> int | None:
+    """The year a sentence states (2023年，…; 去年…, counted from the published date), if any: a
+    press report's later sentences are about it until another is stated."""
+    years = [int(n.text) for n in e.non_targets if n.category == "year"]
+    if years:
+        return years[-1]
+    rel = words()["period"]["relative_years"]
+    plain = _relative(sentence)
+    hits = [(plain.rfind(w), w) for w in rel if w in plain]
+    return published + rel[max(hits)[1]] if hits and published is not None else None
+
+
 def _period(doc: Document, sentence: str, at: int, heading, year_in_sentence: int | None,
-            published: int | None) -> tuple[int | None, str]:
+            published: int | None, stated: tuple[int, int] | None = None) -> tuple[int | None, str]:
     if year_in_sentence:
         return year_in_sentence, "the sentence names it"
     rel = words()["period"]["relative_years"]
-    word = _first_word(sentence[:at], rel)
+    word = _first_word(_relative(sentence)[:at], rel)
     if word and published is not None:
         return published + rel[word], f"{word}, counted from the published date"
+    if stated is not None:
+        return stated[0], f"the year the story last stated (line {stated[1]})"
     if heading is not None and heading.year:
         return heading.year, f"the heading says so (line {heading.line})"
     if doc.year:
@@ -211,24 +243,38 @@ def _period_only(name: str) -> bool:
 _SUBJECT = re.compile(r"^\s*(?P<name>[^，,、；;：:]+?)(?P<rate>增速|增幅|增长)")
 
 
-def _carried(masked: str, previous: "Figure | None", t) -> tuple[str, str, str] | None:
+def _from_figure(previous: "Figure", t, where: str) -> tuple[str, str, str]:
+    # 迈上1600亿元台阶，预计增长5.6%: the name carries, the kind is the figure's
+    kind = t.kind if t.kind == "growth-rate" or previous.unit_key != t.unit_key else previous.kind
+    return previous.name, kind, previous.carried or f"{previous.name}, carried from {previous.phrase}{where}"
+
+
+def _carried(masked: str, previous: "Figure | None", t, paragraph: "Figure | None") -> tuple[str, str, str] | None:
     """(name, kind, where from) for a figure written with no indicator of its own, taken from the
-    figure before it in the sentence, else from the sentence's subject (GDP增速逐季攀升，上半年3.2%)."""
-    if previous is not None:  # 迈上1600亿元台阶，预计增长5.6%: the name carries, the kind is the figure's
-        kind = t.kind if t.kind == "growth-rate" or previous.unit_key != t.unit_key else previous.kind
-        return previous.name, kind, previous.carried or f"from {previous.indicator_as_written}"
-    m = _SUBJECT.match(masked[:t.start])
-    if m is None or not _clean_name(m["name"]):
-        return None
-    kind = "growth-rate" if t.unit_key == "PERCENT" else t.kind
-    return _measure((m["name"],)), kind, f"from {m.group().strip()}"
+    figure before it in the sentence, else from the subject of a clause before it (GDP增速逐季攀升，上半年3.2%),
+    else from the last figure of the paragraph's sentences before (固定资产投资一季度增长3%。上半年
+    增长4.1%。预计全年增长6.3%。: the subject carries through the chain to its annual figure)."""
+    if previous is not None:
+        return _from_figure(previous, t, "")
+    clauses = re.split(r"[，,；;：:]", masked[:t.start])  # 特别是…以来，GDP增速逐季攀升，上半年3.2%
+    m = next((m for c in reversed(clauses) if (m := _SUBJECT.match(c)) and not _period_only(m["name"])), None)
+    if m is not None and _clean_name(m["name"]):
+        kind = "growth-rate" if t.unit_key == "PERCENT" else t.kind
+        return _measure((m["name"],)), kind, f"from {m.group().strip()}"
+    if paragraph is not None and (t.kind == "growth-rate" or paragraph.unit_key == t.unit_key):
+        return _from_figure(paragraph, t, " (a sentence before)")  # not a bare 3.2% after 1600亿元
+    return None
 
 
 def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], list[Unread]]:
     """Every figure of the document, and the numbers that could not be read as figures."""
     per = words()["period"]
     figures, unread = [], []
+    paragraph, paragraph_line = None, 0  # the last figure of the line's sentences so far
+    stated = None  # a press report's (year, line) as last stated (2023年，…; 去年…)
     for no, offset, written in sentences(doc):
+        if no != paragraph_line:
+            paragraph, paragraph_line = None, no
         heading = doc.headings[no - 1]
         paired, pairs_back, pair_notes = pair_respectively(written, lambda n: registered(_clean_name(n)))
         sentence, back, notes = arabic(paired)  # 千亿 → 1000亿元, 两成 → 20%: read as written in digits
@@ -279,12 +325,12 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
             elif part:
                 not_annual = f"a figure for part of the year ({part.strip()})"
             estimate = ESTIMATE in sentence[:t.end]  # 预计 governs every figure after it in its sentence
-            period, basis = _period(doc, sentence, t.start, heading, t.period, published)
+            period, basis = _period(doc, sentence, t.start, heading, t.period, published, stated)
             bare = _strip(t.indicator.split(t.scope.written, 1)[-1] if t.scope else t.indicator)
             at = sentence.find(bare, clause, t.end) if bare else -1
             phrase_start = at + len(bare) if at >= 0 else t.start  # the qualifiers sit between name and figure
             name, kind, carried = _measure(t.measure_names), t.kind, ""
-            if _period_only(t.indicator) and (got := _carried(masked, previous, t)):
+            if _period_only(t.indicator) and (got := _carried(masked, previous, t, paragraph)):
                 name, kind, carried = got
             start, end = orig(t.start, t.end)
             start += len(written[start:end]) - len(written[start:end].lstrip("（( "))  # （同比增长4.8%）
@@ -296,5 +342,7 @@ def read_figures(doc: Document, published: int | None) -> tuple[list[Figure], li
                 heading.text if heading and heading.targets else "", carried,
                 note_for(notes, t.start, t.end))
             figures.append(figure)
-            previous = figure
+            previous = paragraph = figure
+        if doc.kind == PRESS and (year := _stated_year(e, sentence, published)):
+            stated = (year, no)
     return figures, unread

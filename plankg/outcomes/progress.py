@@ -39,7 +39,7 @@ def read_statuses(doc: Document, tasks: dict[str, str]) -> tuple[list[Status], l
     table = w["statuses"]
     out, unread = [], []
     for no, line in enumerate(doc.lines, start=1):
-        m = number.match(line)
+        m = None if no in doc.skipped else number.match(line)
         if not m:
             continue
         task = next(g for g in m.groups() if g)
