@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 from rdflib import Graph, URIRef
 
@@ -21,7 +20,7 @@ from . import storage
 from .figures import read_figures
 from .linking import Decision, decide, name_basis, plan_targets
 from .progress import read_statuses
-from .reading import KINDS, OutcomeTextError, read
+from .reading import OutcomeTextError, read
 from .verdicts import Evidence, verdicts
 
 
