@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import canned
 from ..asking import query_store
+from ..versions import RepositoryError
 from . import build, load_all, render
 
 
@@ -25,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings=None) -> int:
-    """Build the chart from the built plans and write it; errors are one line, exit 2."""
+    """Build the chart from the current versions (plankg.asking) and write it; errors are one line, exit 2."""
     fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output else "") or "svg"
     if fmt not in ("svg", "png"):
         return _fail(f"{args.output}: cannot tell the format from the suffix (expected .svg or .png, or --format)")
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace, settings=None) -> int:
     try:
         store = query_store(settings or _settings())
         built = build(args.name, store, values)
-    except (canned.QueryError, FileNotFoundError, ValueError) as e:
+    except (canned.QueryError, FileNotFoundError, ValueError, RepositoryError) as e:
         return _fail(str(e))
     out = args.output or Path(f"{args.name}.{fmt}")
     if fmt == "svg":
