@@ -4,7 +4,9 @@ One function, :func:`amend`, serves ``plankg amend`` and the server's ``/update`
 is either a revised text of the whole plan or a SPARQL Update applied to the plan's current
 graph. The candidate is built and checked in memory, scoped to that plan (its graph plus the
 shared ontology and registry), so the cost does not grow with the number of plans loaded.
-A rejected change writes nothing; an accepted one becomes a new version (plankg.versions).
+A rejected change writes nothing; an accepted one becomes a new version (plankg.versions); one
+whose candidate is the current version (the same graph) is "no change" and writes nothing either.
+``plankg build`` takes the same path with the text it built (:class:`BuiltText`, plankg.building).
 """
 from __future__ import annotations
 
