@@ -4,17 +4,19 @@ One function, :func:`amend`, serves ``plankg amend`` and the server's ``/update`
 is either a revised text of the whole plan or a SPARQL Update applied to the plan's current
 graph. The candidate is built and checked in memory, scoped to that plan (its graph plus the
 shared ontology and registry), so the cost does not grow with the number of plans loaded.
-A rejected change writes nothing; an accepted one becomes a new version (plankg.versions).
+A rejected change writes nothing; an accepted one becomes a new version (plankg.versions); one
+whose candidate is the current version (the same graph) is "no change" and writes nothing either.
+``plankg build`` takes the same path with the text it built (:class:`BuiltText`, plankg.building).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -67,14 +69,24 @@ class RevisedText:
     path: Path
 
 
+@dataclass(frozen=True)
+class BuiltText:
+    """A plan text already built (``plankg build``, whose metadata may come from its options)."""
+
+    path: Path
+    graph: Graph
+
+
 @dataclass
 class Outcome:
     plan: str
     accepted: bool
-    report: object  # plankg.validate.Report
+    report: object  # plankg.validate.Report; None when nothing changed
     candidate: Graph
     version: Version | None = None
     standing: str | None = None  # the report kept with the current version (Turtle), to tell new results apart
+    changed: bool = True  # False: the candidate is the current version (nothing was checked or stored)
+    acknowledged: list = field(default_factory=list)  # results newly acknowledged, for the record
 
 
 def _walk(node):
@@ -191,6 +203,8 @@ def candidate(repo: Repository, plan: str, change, current: Graph | None = None)
     """The plan as it would be after the change (nothing is written)."""
     if isinstance(change, SparqlUpdate):
         result = apply_update(current if current is not None else repo.version_graph(plan), change)
+    elif isinstance(change, BuiltText):
+        result = change.graph
     elif isinstance(change, RevisedText):
         try:
             meta = pipeline.find_meta(repo.settings, change.path, plan)
@@ -211,6 +225,45 @@ def candidate(repo: Repository, plan: str, change, current: Graph | None = None)
     return result
 
 
+def same(a: Graph, b: Graph) -> bool:
+    """Whether two graphs say the same (graph isomorphism; without blank nodes, set equality)."""
+    if len(a) != len(b):
+        return False
+    if not any(isinstance(t, BNode) for g in (a, b) for triple in g for t in triple):
+        return set(a) == set(b)
+    from rdflib.compare import isomorphic
+
+    return isomorphic(a, b)
+
+
+def evaluate(repo: Repository, plan: str, change, *, accept=(), reason: str | None = None) -> Outcome:
+    """The candidate and its check, nothing written: accepted, rejected, or unchanged (the
+    candidate is the current version, so there is nothing to check or store)."""
+    accept = [a.strip() for a in accept if a and a.strip()]
+    if accept and not (reason or "").strip():
+        raise AmendmentError("an acknowledgement needs a reason (--reason TEXT / reason=)")
+    repo.current(plan)  # a clear error for an unknown plan, before any work
+    old = repo.version_graph(plan)
+    new = candidate(repo, plan, change, old)
+    if same(old, new):
+        return Outcome(plan, False, None, new, changed=False)
+    # only what the change touches is re-checked, against the report kept with the current version
+    kept = repo.report_text(plan)
+    report = check(new, repo.settings, since=(old, kept))
+    acknowledged = _acknowledge(report, accept, repo.acknowledgements(plan))
+    return Outcome(plan, report.conforms, report, new, acknowledged=acknowledged, standing=kept)
+
+
+def record(repo: Repository, outcome: Outcome, change, *, agent: str, message: str, hooks=None,
+           reason: str | None = None) -> Version:
+    """Store an accepted outcome as the plan's next version, with its PROV record."""
+    used = change.text if isinstance(change, SparqlUpdate) else change.path.name
+    outcome.version = repo.commit(outcome.plan, outcome.candidate, agent=agent, message=message, used=used,
+                                  report=outcome.report, hooks=hooks,
+                                  acknowledged=[(r, reason) for r in outcome.acknowledged])
+    return outcome.version
+
+
 def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hooks=None,
           accept=(), reason: str | None = None) -> Outcome:
     """Build the candidate, check it, and store it as a new version only if it conforms.
@@ -219,24 +272,13 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
         accept: keys (RULE@FOCUS, as the report prints them) of results needing acknowledgement
             that the steward accepts; each must name such a result of this candidate.
         reason: why; kept with each acknowledgement in the version's PROV record.
-    Acknowledgements of earlier versions still hold while the result keeps its value.
+    Acknowledgements of earlier versions still hold while the result keeps its value. A change
+    that leaves the plan as it is stores nothing (``outcome.changed`` is False).
     """
-    accept = [a.strip() for a in accept if a and a.strip()]
-    if accept and not (reason or "").strip():
-        raise AmendmentError("an acknowledgement needs a reason (--reason TEXT / reason=)")
-    repo.current(plan)  # a clear error for an unknown plan, before any work
-    old = repo.version_graph(plan)
-    new = candidate(repo, plan, change, old)
-    # only what the change touches is re-checked, against the report kept with the current version
-    kept = repo.report_text(plan)
-    report = check(new, repo.settings, since=(old, kept))
-    acknowledged = _acknowledge(report, accept, repo.acknowledgements(plan))
-    if not report.conforms:
-        return Outcome(plan, False, report, new, standing=kept)
-    used = change.text if isinstance(change, SparqlUpdate) else change.path.name
-    version = repo.commit(plan, new, agent=agent, message=message, used=used, report=report, hooks=hooks,
-                         acknowledged=[(r, reason) for r in acknowledged])
-    return Outcome(plan, True, report, new, version)
+    outcome = evaluate(repo, plan, change, accept=accept, reason=reason)
+    if outcome.accepted:
+        record(repo, outcome, change, agent=agent, message=message, hooks=hooks, reason=reason)
+    return outcome
 
 
 def proposal(path: Path):

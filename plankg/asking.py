@@ -1,21 +1,21 @@
-"""The graph ``plankg query`` and ``plankg chart`` ask without a server.
+"""The store ``plankg query``, ``plankg chart`` and ``plankg.open()`` ask without a server.
 
-The built plans (data/build) and the reference data, as ``store.load_built`` gives them, plus
-the outcome reports kept in the state folder (``plankg outcomes``): the questions about
-verdicts need those, and a server's store holds them too, so both answer alike.
+It is the state folder's current accepted versions, as a server serves them: the read-only
+snapshot of its index (plankg.readers), which holds every plan's current version and what the
+ontology implies for it, the reference data, the further districts' registries and the stored
+outcome reports. Built files (data/build) are an export of a version, never read here.
 """
 from __future__ import annotations
 
-from . import reference
 from .config import Settings
-from .outcomes.storage import load_into
+from .readers import snapshot
 from .search.functions import TextFunctions
-from .store import Store, load_built
+from .store import Store
 
 
 def query_store(settings: Settings) -> Store:
-    """An in-memory store with the built plans, the reference data and the stored outcomes."""
-    store = load_built(settings, reference.graph(settings, further=False))
-    load_into(store, settings)
-    store.functions = lambda: TextFunctions(store.ox, store.base, None, settings.cache_dir).registry()  # as on the server
+    """The current versions in a read-only store (RepositoryError when the state folder has none)."""
+    store = Store(snapshot(settings), base=settings.base, read_only=True)
+    store.functions = lambda: TextFunctions(store.ox, store.base, settings.store_dir / "search",
+                                            settings.cache_dir).registry()  # text:matches, as the server has them
     return store

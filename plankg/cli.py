@@ -1,9 +1,9 @@
 """The ``plankg`` command: it parses arguments and prints; the work is done by the library.
 
-Commands that read and build plans and ask questions are here; those of the state folder (amend,
-history, diff) are in plankg.cli_state, the server's (serve, bench) in plankg.cli_server. Every
-module a command needs is imported inside it, so ``plankg --help`` and each command load only
-what they use (no Flask, gunicorn or pySHACL for ``plankg build``).
+Commands that ask questions and check plans are here; build and read are in plankg.cli_plans,
+those of the state folder (amend, history, diff) in plankg.cli_state, the server's (serve, bench)
+in plankg.cli_server. Every module a command needs is imported inside it, so ``plankg --help``
+and each command load only what they use (no Flask or gunicorn for ``plankg build``).
 """
 from __future__ import annotations
 
@@ -14,15 +14,9 @@ from pathlib import Path
 
 import click
 
+from .cli_plans import Unreadable
+from .cli_plans import rel as _rel
 from .config import from_env
-from .reading import LAYOUTS
-
-
-def _rel(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 @click.group()
@@ -30,7 +24,8 @@ def _rel(path: Path) -> str:
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder with source/, build/ and units.ttl (env PLANKG_DATA_DIR).")
 @click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where built graphs are written and read (env PLANKG_BUILD_DIR; see README).")
+              help="Where plankg build exports accepted versions as Turtle, and a new state folder "
+                   "imports them from (env PLANKG_BUILD_DIR; see README).")
 @click.version_option(package_name="plankg")
 @click.pass_context
 def cli(ctx, base, data_dir, build_dir):
@@ -39,81 +34,6 @@ def cli(ctx, base, data_dir, build_dir):
         base += "/"
     ctx.obj = from_env().with_overrides(base=base, data_dir=data_dir.resolve() if data_dir else None,
                                         build_dir_override=build_dir.resolve() if build_dir else None)
-
-
-@cli.command()
-@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--district", help="District name, e.g. 沙坪坝区 (instead of a .toml metadata file).")
-@click.option("--code", help="Six-digit GB/T 2260 division code of the district, e.g. 500106.")
-@click.option("--year", type=int, help="The year the plan is for.")
-@click.option("--title", help="Document title (default: the file name).")
-@click.option("--publisher", help="Who published it (default: the district's people's government).")
-@click.option("--layout", type=click.Choice(LAYOUTS), help="Read the text in this layout instead of the detected one.")
-@click.pass_context
-def build(ctx, sources, district, code, year, title, publisher, layout):
-    """Read plan texts and write their graphs as sorted Turtle, one file (and named graph) per plan.
-
-    With no SOURCES, builds the bundled plan (data/source/yuzhong-2023-key-tasks.txt). A text's
-    metadata comes from a .toml file beside it with the same name, or from --district, --code
-    and --year (IRIs are keyed by code and year, so two plans never collide).
-
-    Example:
-
-    \b
-        plankg build
-        plankg build shapingba-2022.txt --district 沙坪坝区 --code 500106 --year 2022
-    """
-    from . import pipeline
-
-    settings = ctx.obj
-    sources = sources or (settings.bundled_plan,)
-    given = [n for n, v in (("--district", district), ("--code", code), ("--year", year)) if v]
-    meta = None
-    if given:
-        if len(given) < 3:
-            raise click.UsageError("--district, --code and --year go together (or use a .toml file)")
-        if not (code.isdigit() and len(code) == 6):
-            raise click.UsageError(f"--code {code!r}: expected a six-digit division code such as 500106")
-        if len(sources) != 1:
-            raise click.UsageError("--district/--code/--year describe one plan: give exactly one SOURCE")
-        from .graph import PlanMeta
-
-        meta = PlanMeta(title=title or sources[0].stem, publisher=publisher or f"{district}人民政府",
-                        district=district, division_code=code, year=year, layout=layout)
-    missing = [s for s in sources if not s.is_file()]
-    if missing:
-        raise _Unreadable(f"{missing[0]}: no such file")
-    try:
-        results = [pipeline.build(s, settings, meta=meta) for s in sources]  # read everything before writing
-    except (pipeline.PlanSyntaxError, pipeline.MetadataError, pipeline.RegistryError) as e:  # exit 2, as read does
-        raise _Unreadable(str(e)) from None
-    for result in results:
-        path = pipeline.write(result, settings.build_dir, settings)
-        click.echo(f"{result.plan.path}: {len(result.plan.tasks)} tasks, {len(result.plan.sections)} sections, "
-                   f"{len(result.plan.subsections)} sub-sections, {len(result.graph)} triples → {_rel(path)}")
-        if result.coverage is not None:
-            click.echo(f"  {result.coverage}")
-        if result.plan.problems:
-            click.echo(f"  {len(result.plan.problems)} thing(s) in the text could not be read "
-                       f"(layout {result.plan.layout}); list them with: plankg read {result.plan.path}")
-        _report_unregistered(result)
-
-
-def _report_unregistered(result) -> None:
-    """List the unit names the registry lacks, with the kind their names suggest, for a person to confirm."""
-    from .classify import guess
-    from .tables import width
-    from .vocab import PLAN, RDF, SKOS
-
-    g = result.graph
-    names = sorted({str(g.value(u, SKOS.prefLabel)) for u in g.subjects(RDF.type, PLAN.UnregisteredUnit)})
-    if not names:
-        return
-    click.echo(f"  {len(names)} unit name(s) not in the registry (data/units.ttl); best guesses, "
-               f"to confirm before registering:")
-    column = max(width(n) for n in names)
-    for name in names:
-        click.echo(f"    {name}{' ' * (column - width(name))}  {guess(name).describe()}")
 
 
 @cli.command()
@@ -145,52 +65,6 @@ def classify(names, fmt):
     click.echo(render(["name", "body type", "sectors", "rules"], rows, "table"), nl=False)
 
 
-@cli.command("read")
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--layout", type=click.Choice(LAYOUTS),
-              help="Read the text in this layout instead of the detected one.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.pass_context
-def read_command(ctx, source, layout, fmt):
-    """Show how a plan text reads - layout, tasks, units, problems - without adding it anywhere.
-
-    Check a new district's document before building it. The layout is detected (and the reason
-    given) unless --layout names it: lines, brackets, parentheses, inline, ordinal, one-line,
-    table. JSON has the shape of tests/data/samples/*.expected.json plus "problems". Exit 0 when
-    the text was read (problems are listed), 2 when no tasks could be read at all.
-
-    Example:
-
-    \b
-        plankg read other-district-2024.txt
-        plankg read other-district-2024.txt --layout one-line --format json
-    """
-    from .layouts import summary
-    from .sources import PlanSyntaxError, read_plan
-    from .tables import render
-
-    try:
-        plan = read_plan(source, layout=layout)
-    except PlanSyntaxError as e:
-        click.echo(f"Error: {e}", err=True)
-        ctx.exit(2)
-    reading = summary(plan)
-    if fmt == "json":
-        click.echo(json.dumps(reading, ensure_ascii=False, indent=1))
-        return
-    click.echo(f"{source}: layout {plan.layout} ({plan.layout_reason})")
-    click.echo(f"lead rule: {reading['lead_rule']}")
-    sections = {s.number: s.numeral for s in plan.sections}
-    columns = ["id", "line", "section", "lead", "responsible", "leaders", "text"]
-    rows = [[t.id, str(t.line), sections.get(t.section, ""), "、".join(u.name for u in t.lead),
-             "、".join(u.name for u in t.responsible), "、".join(t.officials), t.title or t.text]
-            for t in plan.tasks]
-    click.echo(render(columns, rows, "table"), nl=False)
-    click.echo(f"problems: {len(plan.problems)}")
-    for p in plan.problems:
-        click.echo(f"  {f'line {p.line}' if p.line else 'text'}: {p.message}")
-
-
 @cli.command()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/ontology.html"),
               show_default=True, help="Where to write the HTML.")
@@ -216,7 +90,10 @@ def docs(out):
 @click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 byte-order mark, so Excel reads the Chinese.")
 @click.pass_context
 def query(ctx, name, params, fmt, bom):
-    """Run a canned query (a name from queries/) or a SPARQL file, and print the rows.
+    """Run a canned query (a name from queries/) or a SPARQL file on the current versions, and print the rows.
+
+    It asks what a server on the same state folder serves: every plan's current accepted version
+    (plankg amend, plankg build, /update), its inferences, the reference data and the outcomes.
 
     Example:
 
@@ -229,6 +106,7 @@ def query(ctx, name, params, fmt, bom):
     from . import canned
     from .asking import query_store
     from .tables import render
+    from .versions import RepositoryError
 
     settings = ctx.obj
     values = {}
@@ -242,6 +120,8 @@ def query(ctx, name, params, fmt, bom):
         store = query_store(settings)
     except (canned.QueryError, FileNotFoundError, ValueError) as e:
         raise _Unreadable(str(e)) from None
+    except RepositoryError as e:
+        raise click.ClickException(str(e)) from None
     try:
         rows = q.run(store, values)
     except canned.QueryError as e:
@@ -258,23 +138,23 @@ def query(ctx, name, params, fmt, bom):
 
 # -- Rule checks ----------------------------------------------------------------
 
-class _Unreadable(click.ClickException):
-    """The input could not be read at all, or the request is wrong: exit 2, as pySHACL's CLI does."""
-
-    exit_code = 2
-
+_Unreadable = Unreadable
 
 @cli.command("validate")
 @click.argument("source", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               show_default=True, help="text: one line per result, by task; turtle/json: the SHACL report.")
+@click.option("--plan", help="Without SOURCE: the plan IRI (default: the only plan in the state folder).")
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path),
+              help="Without SOURCE: the state folder (env PLANKG_STORE; see README).")
 @click.pass_context
-def validate_command(ctx, source, fmt):
+def validate_command(ctx, source, fmt, plan, store):
     """Check a plan against the rules in shapes/ and print what they find.
 
-    SOURCE is a plan text (.txt, with its .toml beside it) or a built graph (.ttl, .nt, .trig);
-    without it the bundled plan is built in memory and checked. Exit status: 0 when the plan
-    conforms (warnings allowed), 1 when a rule is violated, 2 when SOURCE cannot be read.
+    Without SOURCE, the current version of the plan in the state folder (the one every command
+    and the server read) is checked. SOURCE is a plan text (.txt, with its .toml beside it) or a
+    graph file (.ttl, .nt, .trig). Exit status: 0 when the plan conforms (warnings allowed), 1
+    when a rule is violated, 2 when SOURCE cannot be read.
 
     Example:
 
@@ -286,22 +166,36 @@ def validate_command(ctx, source, fmt):
     from .check import check
     from .pipeline import Unreadable, plan_graph
 
-    settings = ctx.obj
+    settings = ctx.obj.with_overrides(store_dir_override=store.resolve() if store else None)
+    if source is not None and plan:
+        raise click.ClickException("--plan chooses a version in the state folder: give SOURCE or --plan, not both")
     try:
-        plan = plan_graph(source or settings.bundled_plan, settings)
+        graph = plan_graph(source, settings) if source is not None else _current_version(settings, plan)
     except Unreadable as e:
         raise _Unreadable(str(e)) from None
-    report = check(plan, settings)
+    report = check(graph, settings)
     out = {"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
     click.echo(out, nl=not out.endswith("\n"))
     ctx.exit(0 if report.conforms else 1)
 
 
-# -- The state folder and the server: their commands are in plankg.cli_state and plankg.cli_server --
-from . import cli_link, cli_reports, cli_search, cli_server, cli_state  # noqa: E402 - registered after the group
+def _current_version(settings, plan):
+    """The current version's graph of the plan chosen in the state folder (plankg.readers)."""
+    from .readers import repository
+    from .versions import RepositoryError, choose_plan
 
-for _command in (cli_link.link, cli_state.amend, cli_state.history, cli_state.diff_command, cli_server.serve,
-                 cli_server.bench, cli_reports.outcomes, cli_reports.chart, cli_search.search):
+    try:
+        repo = repository(settings)
+        return repo.version_graph(choose_plan(repo.plans(), plan, repo.root))
+    except (RepositoryError, FileNotFoundError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+
+
+# -- The state folder and the server: their commands are in plankg.cli_state and plankg.cli_server --
+from . import cli_link, cli_plans, cli_reports, cli_search, cli_server, cli_state  # noqa: E402 - registered after the group is defined
+
+for _command in (cli_link.link, cli_plans.build, cli_plans.read_command, cli_state.amend, cli_state.history, cli_state.diff_command, cli_server.serve, cli_server.bench,
+                 cli_reports.outcomes, cli_reports.chart, cli_search.search):
     cli.add_command(_command)
 
 

@@ -20,10 +20,11 @@ def _settings(ctx, store):
 
 def _repository_and_plan(settings, plan):
     """The repository (importing built plans, checked, on first use) and the plan chosen in it."""
-    from .versions import Repository, RepositoryError, choose_plan
+    from .readers import repository
+    from .versions import RepositoryError, choose_plan
 
     try:
-        repo = Repository.open(settings, validate=True)
+        repo = repository(settings)
         return repo, choose_plan(repo.plans(), plan, repo.root)
     except (RepositoryError, FileNotFoundError, ValueError) as e:
         raise click.ClickException(str(e)) from None
@@ -47,8 +48,9 @@ def amend(ctx, change, message, agent, accepted, reason, show_all, plan, store):
     CHANGE is a revised text of the whole plan (.txt) or a SPARQL Update (.ru). The candidate is
     built, reasoned and validated; with rule violations it is rejected: the report is printed,
     the exit code is 1, and no stored file changes. The report lists what the change brings first, and
-    sums the results the current version has too in one line (--all lists them). Otherwise it is stored as the next version
-    and recorded in the PROV-O history (exit 0). Exit 2: the change cannot be read or applied.
+    sums the results the current version has too in one line (--all lists them). Otherwise it is stored
+    as the next version and recorded in the PROV-O history (exit 0). A change that leaves the plan as it
+    is says so and stores nothing (exit 0). Exit 2: the change cannot be read or applied.
     A result that needs acknowledgement (an unusual but possible figure) rejects the change too,
     unless it is accepted with --accept RULE@FOCUS (the key the report prints) and --reason.
 
@@ -73,6 +75,9 @@ def amend(ctx, change, message, agent, accepted, reason, show_all, plan, store):
     except OSError as e:
         click.echo(f"Error: {e}", err=True)
         ctx.exit(2)
+    if not outcome.changed:
+        click.echo(f"no change: {change} gives {outcome.plan} as it is; nothing was stored")
+        return
     if not outcome.accepted:
         from .findings import rejection_text
 

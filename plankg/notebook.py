@@ -1,7 +1,7 @@
 """plankg from Python, for notebooks: ``kg = plankg.open()``, then DataFrames and charts.
 
-It asks the same store the command line asks (:func:`plankg.asking.query_store`: the built
-plans, the reference data and the stored outcome reports) or, with ``store_url=``, the external
+It asks the same store the command line asks (:func:`plankg.asking.query_store`: the state
+folder's current versions, the reference data and the stored outcome reports) or, with ``store_url=``, the external
 SPARQL store a server mirrors to, through the server's own client (guards, row cap, Virtuoso's
 corrections). Canned questions run exactly as ``plankg query NAME`` runs them, so a DataFrame
 holds the rows ``plankg query NAME --format csv`` prints; numbers are numbers where every cell

@@ -130,18 +130,20 @@ def load_registry(settings: Settings, district: str | None = None) -> Registry:
     return Registry.load(settings.registry_paths(district), settings.base)
 
 
-def write(result: Build, out_dir: Path, settings: Settings) -> Path:
+def write(result: Build, out_dir: Path, settings: Settings, *, only_changed: bool = False) -> Path:
     """Write the plan graph and its inferred graph as sorted Turtle, atomically; return the first path.
 
     ``500103-2023.ttl`` holds what the text says; ``500103-2023.inferred.ttl`` what the ontology
-    implies for it (plankg.reason), so asserted and inferred facts stay apart.
+    implies for it (plankg.reason), so asserted and inferred facts stay apart. ``only_changed``:
+    leave a file that already holds the same text untouched.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / result.output_name
     inferred = reason.infer(result.graph, reference.reasoned(settings, result.meta.division_code))
-    asserted_text, inferred_text = serialize.turtle(result.graph), serialize.turtle(inferred)
-    atomic_write(target, asserted_text)
-    atomic_write(target.with_suffix(".inferred.ttl"), inferred_text)
+    for path, text in ((target, serialize.turtle(result.graph)),
+                       (target.with_suffix(".inferred.ttl"), serialize.turtle(inferred))):
+        if not (only_changed and path.is_file() and path.read_text(encoding="utf-8") == text):
+            atomic_write(path, text)
     return target
 
 

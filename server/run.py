@@ -1,8 +1,9 @@
 """``plankg serve``: make the state folder ready, then serve the app with gunicorn.
 
-On first start the bundled plan is built (if ``data/build`` lacks it), imported as version 1
-after validation, indexed in the on-disk Oxigraph store and published as a snapshot; later
-starts find all that in place and take a second. Gunicorn runs several HTTP worker processes
+On first start the bundled plan is built (if neither ``data/build`` nor the state folder has a
+plan) the way ``plankg build`` builds it: imported as version 1 only if it passes the rules,
+indexed in the on-disk Oxigraph store and published as a snapshot; later starts find all that in
+place and take a second. Gunicorn runs several HTTP worker processes
 (threads inside each), so Flask's own per-request work runs on every core; each worker has its
 own pool of query processes (:mod:`plankg.server.pool`).
 
@@ -26,8 +27,6 @@ from concurrent.futures import ProcessPoolExecutor
 
 from gunicorn.app.base import BaseApplication
 
-from plankg import pipeline
-
 from .config import ServerConfig
 from .snapshots import Snapshots, close, validator, write_lock
 
@@ -39,12 +38,17 @@ def prepare(config: ServerConfig, echo=print, validate=None):
 
     ``validate(graph) -> Report`` defaults to :func:`plankg.validate.validate` (tests pass a quicker one).
     """
-    from plankg.versions import Repository
+    from plankg.versions import Repository, RepositoryError
 
     settings = config.settings
-    if not any(settings.build_dir.glob("*-*[0-9].ttl")):
+    if not any(settings.build_dir.glob("*-*[0-9].ttl")) and not Repository.open(settings, initialise=False).plans():
         echo(f"building the bundled plan {settings.bundled_plan.name} …")
-        pipeline.write(pipeline.build(settings.bundled_plan, settings), settings.build_dir, settings)
+        from plankg import building  # as `plankg build` does: imported only if it passes, then exported
+
+        refused = [b for b in building.build(settings, [settings.bundled_plan]) if b.status == "rejected"]
+        if refused:
+            raise RepositoryError(f"{settings.bundled_plan}: the plan breaks its rules; see `plankg validate`:\n"
+                                  + refused[0].outcome.report.to_text())
     validate = validate or validator()
     root = settings.store_dir
     snapshots = Snapshots(settings, root, validate)

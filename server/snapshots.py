@@ -11,14 +11,10 @@ process opens the newest checkpoint read-only. Which one is newest follows the r
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from plankg.config import Settings
 from plankg.versions import close, snapshot_name, write_lock  # noqa: F401 (close: used by the server's writers)
-
-KEEP = 3  # snapshots kept: the newest, and older ones a slow reader may still be using
 
 
 def validator():
@@ -81,40 +77,19 @@ class Snapshots:
         if not locked:
             with write_lock(self.root):
                 return self.publish(repo, locked=True, reports=reports)
+        from plankg import readers
         from plankg.versions import Repository
 
         own = repo is None
         repo = repo or Repository.open(self.settings, self.root, initialise=False)
         try:
-            # Open (and so sync) the index before naming the snapshot: when a writer was killed
-            # between its commit and its index update, the sync catches up and moves HEAD, and a
-            # snapshot named after the old HEAD would serve the version before the commit.
-            store = repo.store
-            path = self.folder / self.name_for(self._head())
-            if path.is_dir():
-                return path
-            if reports:
+            repo.store  # noqa: B018 - opened (and so synced) first: see plankg.readers.publish
+            if reports and not (self.folder / self.name_for(self._head())).is_dir():
                 self.write_reports(repo)
-            store.flush()
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=".new-", dir=self.folder))
-            tmp.rmdir()  # backup() insists on creating the folder itself
-            store.ox.backup(str(tmp))
-            os.rename(tmp, path)
+            return readers.publish(repo)
         finally:
             if own:
                 close(repo)
-        self._prune(keep=path)
-        return path
-
-    def _prune(self, keep: Path) -> None:
-        for partial in self.folder.glob(".new-*"):  # a checkpoint a killed writer did not finish
-            shutil.rmtree(partial, ignore_errors=True)
-        snaps = sorted((p for p in self.folder.iterdir() if p.is_dir() and p.name != "reports"),
-                       key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in snaps[KEEP:]:
-            if old != keep:
-                shutil.rmtree(old, ignore_errors=True)
 
     # -- validation reports: the one kept beside each plan version ----------
 

@@ -3,7 +3,9 @@
 Each update goes through the same path as ``plankg amend`` (:func:`plankg.amend.amend`): applied
 to a private copy of one plan's current version, inferred and validated; if the rules hold it
 becomes the next version (with its PROV-O record) and the server publishes a new snapshot,
-otherwise the answer is 422 with the SHACL report and nothing is written. Writers are
+otherwise the answer is 422 with the SHACL report and nothing is written. An update that
+leaves the plan as it is (the candidate is the current version) is a 200 saying
+``"changed": false``, and nothing is written either. Writers are
 serialised by a file lock, so concurrent updates from several HTTP workers queue up.
 
 The protocol (SPARQL 1.1 Protocol, 2.2): POST only (GET is 405); the update in a form body
@@ -195,11 +197,13 @@ def update():
             raise Refused(str(e), 404) from None
         finally:
             close(repo)
+    if not outcome.changed:
+        return unchanged(outcome, repo.current(plan))
     if not outcome.accepted:
         return rejected(outcome)
     v = outcome.version
-    body = {"accepted": True, "plan": plan, "version": v.number, "version_iri": v.iri, "agent": v.agent,
-            "message": v.message, "time": v.time}
+    body = {"accepted": True, "changed": True, "plan": plan, "version": v.number, "version_iri": v.iri,
+            "agent": v.agent, "message": v.message, "time": v.time}
     if mirrored is not None:
         body["external_store"] = mirrored
     return Response(json.dumps(body, ensure_ascii=False, indent=1) + "\n", status=200,
@@ -214,6 +218,14 @@ def mirror(engine, snapshot):
         return f"updated: {len(engine.mirror(snapshot))} graphs"
     except Refused as e:
         return f"not updated ({e.message}); it will be on the next start"
+
+
+def unchanged(outcome, current) -> Response:
+    """200: the update leaves the plan as it is (its current version); nothing was stored."""
+    body = {"accepted": False, "changed": False, "plan": outcome.plan, "version": current.number,
+            "version_iri": current.iri, "message": "no change: the update leaves the plan as it is; nothing was stored"}
+    return Response(json.dumps(body, ensure_ascii=False, indent=1) + "\n", status=200,
+                    content_type="application/json")
 
 
 def rejected(outcome) -> Response:

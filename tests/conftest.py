@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled plan built once per session into a temporary folder."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -20,8 +21,20 @@ PLAN_IRI = "https://w3id.org/plankg/plan/500103/2023"
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
-    """The repository's data, with builds written to a temporary folder."""
-    return Settings(data_dir=DATA, build_dir_override=tmp_path_factory.mktemp("build"))
+    """The repository's data, with builds and the state folder in temporary folders."""
+    return Settings(data_dir=DATA, build_dir_override=tmp_path_factory.mktemp("build"),
+                    store_dir_override=tmp_path_factory.mktemp("state") / "store")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def clone_state_untouched():
+    """No test may write the clone's own state folder (data/store): each uses a temporary one."""
+    def seen():
+        head = DATA / "store" / "HEAD"
+        return head.read_text(encoding="utf-8") if head.is_file() else (DATA / "store").is_dir()
+    before = seen()
+    yield
+    assert seen() == before, "a test wrote data/store: give it a state folder of its own (PLANKG_STORE, --store)"
 
 
 @pytest.fixture(scope="session")
@@ -39,10 +52,13 @@ def store(built, settings):
 
 @pytest.fixture
 def run_cli(settings, built):
-    """Run the plankg CLI the way a user does, against the session's build folder."""
-    def run(*args: str, build_dir: Path | None = None):
+    """Run the plankg CLI the way a user does, on the session's build folder and state folder
+    (which the first reader fills from that build, as in a fresh clone; PLANKG_STORE, if a test
+    sets it, or ``store`` name another)."""
+    def run(*args: str, build_dir: Path | None = None, store: Path | None = None):
         runner = CliRunner()
         return runner.invoke(cli, ["--build-dir", str(build_dir or settings.build_dir), *args],
+                             env={"PLANKG_STORE": str(store or os.environ.get("PLANKG_STORE") or settings.store_dir)},
                              catch_exceptions=False)
     return run
 

@@ -298,3 +298,36 @@ def test_a_malformed_update_is_one_line_saying_where(update, where):
     with pytest.raises(amend.AmendmentError) as e:
         amend.parse_update(update)
     assert where in str(e.value) and "\n" not in str(e.value) and len(str(e.value)) < 300
+
+
+def test_a_change_that_changes_nothing_is_said_and_not_stored(settings, imported, tmp_path):
+    """The plan's own text again: `plankg amend` says "no change", exits 0 and writes nothing."""
+    store = tmp_path / "store"
+    shutil.copytree(imported, store)
+    (store / "serve.lock").touch()  # the writers' lock file (empty), which any writer makes first
+    before = snapshot(store)
+    result = CliRunner().invoke(cli, ["--build-dir", str(settings.build_dir), "amend", str(SOURCE), "-m", "again",
+                                      "--store", str(store)], catch_exceptions=False)
+    assert result.exit_code == 0 and result.output.startswith(f"no change: {SOURCE} gives {PLAN_IRI} as it is")
+    assert "nothing was stored" in result.output
+    assert snapshot(store) == before
+
+
+def test_validate_without_a_file_checks_the_current_version(settings, imported, tmp_path):
+    """After an amendment, `plankg validate` checks version 2, not the bundled text it came from:
+    task 64 no longer lists 区发改委 as lead, so its lead-also-responsible warning is gone."""
+    store = tmp_path / "store"
+    shutil.copytree(imported, store)
+    runner = CliRunner()
+    base = ["--build-dir", str(settings.build_dir)]
+    change = revised(tmp_path, "牵头单位:区政务服务办、区发改委、区市场监管局", "牵头单位:区政务服务办、区市场监管局")
+    result = runner.invoke(cli, [*base, "amend", str(change), "-m", "task 64", "--store", str(store)])
+    assert result.exit_code == 0 and "version 2" in result.output, result.output
+    current = runner.invoke(cli, [*base, "validate", "--store", str(store)])
+    text = runner.invoke(cli, [*base, "validate", str(SOURCE)])
+    assert current.exit_code == text.exit_code == 0
+    assert current.output.splitlines()[-1] == "conforms: 0 violation(s), 6 warning(s)"
+    assert text.output.splitlines()[-1] == "conforms: 0 violation(s), 7 warning(s)"
+    assert "task 64 (" not in current.output and "task 64 (line 213)" in text.output
+    wrong = runner.invoke(cli, [*base, "validate", "--plan", "https://example.org/no-such-plan", "--store", str(store)])
+    assert wrong.exit_code == 1 and "no plan https://example.org/no-such-plan" in wrong.output

@@ -29,7 +29,8 @@ def test_output_is_deterministic_across_processes(tmp_path):
     outs = []
     for seed in ("1", "2"):
         out = tmp_path / seed
-        env = {**os.environ, "PYTHONHASHSEED": seed, "PLANKG_BUILD_DIR": str(out)}
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PLANKG_BUILD_DIR": str(out), "PLANKG_STORE": str(tmp_path / f"state{seed}"),
+               "PLANKG_CACHE_DIR": str(tmp_path / "cache")}
         subprocess.run([sys.executable, "-m", "plankg.cli", "build"], check=True, env=env, capture_output=True)
         outs.append((out / "500103-2023.ttl").read_bytes())
     assert outs[0] == outs[1]

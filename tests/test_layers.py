@@ -29,11 +29,11 @@ LAYERS = [
                               "validate_queries", "validate_report", "validate"}),
     ("reference data", {"reference"}),
     ("plans", {"pipeline", "check", "link", "docs"}),
-    ("state folder", {"history", "index", "versions", "amend", "integrity", "search"}),
+    ("state folder", {"history", "index", "versions", "amend", "integrity", "search", "readers", "building"}),
     ("reports", {"outcomes", "charts", "asking"}),
     ("server", {"server"}),
     ("python api", {"notebook"}),
-    ("command line", {"cli", "cli_state", "cli_server", "cli_reports", "cli_search", "cli_link"}),
+    ("command line", {"cli", "cli_plans", "cli_state", "cli_server", "cli_reports", "cli_search", "cli_link"}),
 ]
 
 

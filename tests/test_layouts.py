@@ -286,6 +286,29 @@ def test_cli_read_table_and_override():
     assert "problems: 1" in result.stdout and "line 13: not read: '加强基础设施建设'" in result.stdout
 
 
+def test_cli_read_runs_the_rules_when_the_text_has_its_metadata(plan_copy, settings):
+    """Task 35 without its 牵头单位 line reads without a problem, and breaks a rule: both are said."""
+    text = plan_copy.read_text(encoding="utf-8")
+    plan_copy.write_text(text.replace("牵头单位:区文旅委\n责任单位:区商务委、区政府外办", "责任单位:区商务委、区政府外办"),
+                         encoding="utf-8")
+    result = CliRunner().invoke(cli, ["read", str(plan_copy)])
+    assert result.exit_code == 0
+    assert "reading problems: 0" in result.stdout and "\nproblems: 0" not in result.stdout
+    assert "  task 35 (line 122)  Violation  每项任务至少要有一个牵头单位" in result.stdout
+    assert result.stdout.rstrip().endswith("does not conform: 1 violation(s), 7 warning(s)")
+    rules = json.loads(CliRunner().invoke(cli, ["read", str(plan_copy), "--format", "json"]).stdout)["rules"]
+    assert (rules["checked"], rules["conforms"], rules["violations"]) == (True, False, 1)
+    assert {"severity": "Violation", "rule": "Task-leadUnit", "place": "task 35", "line": 122}.items() <= next(
+        r for r in rules["results"] if r["severity"] == "Violation").items()
+
+
+def test_cli_read_says_the_rules_were_not_checked_without_metadata():
+    result = CliRunner().invoke(cli, ["read", str(SAMPLES / "ordinal-targets.txt")])
+    assert "rules: not checked (no metadata file ordinal-targets.toml beside it); run plankg validate" in result.stdout
+    got = json.loads(CliRunner().invoke(cli, ["read", str(SAMPLES / "ordinal-targets.txt"), "--format", "json"]).stdout)
+    assert got["rules"] == {"checked": False, "why": "no metadata file ordinal-targets.toml beside it"}
+
+
 def test_cli_read_refuses_with_one_line_and_exit_2(tmp_path):
     news = tmp_path / "news.txt"
     news.write_text("近日,某区召开会议,要求各单位抓好落实。\n", encoding="utf-8")

@@ -13,21 +13,23 @@ SAMPLE = REPO / "tests" / "data" / "samples" / "brackets.txt"
 OTHER = "https://w3id.org/plankg/plan/500199/2024"
 
 
-def _run(*args):
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result
+def _run(*args, store=None):
+    """The CLI on a state folder of the test's own (``store``)."""
+    return CliRunner().invoke(cli, list(args), env={"PLANKG_STORE": str(store)} if store else None,
+                              catch_exceptions=False)
 
 
 def test_build_with_flags_and_query_each_plan(tmp_path):
-    out = str(tmp_path)
-    r = _run("--build-dir", out, "build", str(SAMPLE), "--district", "样例区", "--code", "500199", "--year", "2024")
+    out, store = str(tmp_path), tmp_path / "state"
+    r = _run("--build-dir", out, "build", str(SAMPLE), "--district", "样例区", "--code", "500199", "--year", "2024",
+             store=store)
     assert r.exit_code == 0, r.output
-    assert _run("--build-dir", out, "build").exit_code == 0
+    assert _run("--build-dir", out, "build", store=store).exit_code == 0
     assert sorted(p.name for p in tmp_path.glob("*.ttl")) == [
         "500103-2023.inferred.ttl", "500103-2023.ttl", "500199-2024.inferred.ttl", "500199-2024.ttl"]
 
     def rows(*args):
-        r = _run("--build-dir", out, "query", *args, "--format", "json")
+        r = _run("--build-dir", out, "query", *args, "--format", "json", store=store)
         assert r.exit_code == 0, r.output
         return json.loads(r.output)
 
@@ -39,9 +41,10 @@ def test_build_with_flags_and_query_each_plan(tmp_path):
 
 
 def test_build_flags_are_checked(tmp_path):
-    r = _run("--build-dir", str(tmp_path), "build", str(SAMPLE), "--district", "样例区", "--code", "5001")
-    assert r.exit_code == 2 and "go together" in r.output  # a usage error, as click gives
+    r = _run("--build-dir", str(tmp_path), "build", str(SAMPLE), "--district", "样例区", "--code", "5001",
+             store=tmp_path)
+    assert r.exit_code == 2 and "go together" in r.output
     r = _run("--build-dir", str(tmp_path), "build", str(SAMPLE), "--district", "样例区", "--code", "50a1x9",
-             "--year", "2024")
+             "--year", "2024", store=tmp_path)
     assert r.exit_code == 2 and "six-digit" in r.output
     assert not list(tmp_path.iterdir())

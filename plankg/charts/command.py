@@ -9,11 +9,12 @@ from pathlib import Path
 
 from .. import canned
 from ..asking import query_store
+from ..versions import RepositoryError
 from . import build, load_all, render
 
 
 def run(args, settings=None) -> int:
-    """Build the chart from the built plans and write it; errors are one line, exit 2."""
+    """Build the chart from the current versions (plankg.asking) and write it; errors are one line, exit 2."""
     fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output else "") or "svg"
     if fmt not in ("svg", "png"):
         return _fail(f"{args.output}: cannot tell the format from the suffix (expected .svg or .png, or --format)")
@@ -30,7 +31,7 @@ def run(args, settings=None) -> int:
     try:
         store = query_store(settings or _settings())
         built = build(args.name, store, values)
-    except (canned.QueryError, FileNotFoundError, ValueError) as e:
+    except (canned.QueryError, FileNotFoundError, ValueError, RepositoryError) as e:
         return _fail(str(e))
     out = args.output or Path(f"{args.name}.{fmt}")
     if fmt == "svg":

@@ -9,15 +9,13 @@ that API is met here only. Layout, beside the plan versions::
 The files are the record. Each is written by an atomic rename under the repository's write lock
 (the lock ``plankg amend`` and the server's writers take), then its graph goes into the
 repository's Oxigraph store and ``HEAD`` moves, so a running server's next snapshot holds it and
-a restart keeps it. ``plankg query`` builds its store from data/build and adds these files
-(:func:`load_into`).
+a restart keeps it. ``plankg query`` reads them there too (plankg.asking).
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable
 
-import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from .. import resources
@@ -64,16 +62,16 @@ def reports(settings: Settings, plan: str) -> dict[str, Graph]:
 
 def plan_graph(settings: Settings, plan: str) -> Graph:
     """What the outcomes need of the plan (plan-targets.rq), from its current version in the
-    state folder, else from its build (data/build)."""
-    path = settings.build_dir / f"{plan_key(plan)}.ttl"
+    state folder (built plans not yet there are imported first: plankg.readers)."""
+    from ..readers import repository
+
     try:
-        repo = Repository.open(settings, initialise=False)
-        if plan in repo.plans():
-            path = repo.current(plan).path
-    except (RepositoryError, OSError):
-        pass
-    if not path.is_file():
-        raise StorageError(f"no plan {plan}: not in {settings.store_dir} and no {path}")
+        repo = repository(settings)
+    except (RepositoryError, OSError, ValueError) as e:
+        raise StorageError(str(e)) from None
+    if plan not in repo.plans():
+        raise StorageError(f"no plan {plan} in {settings.store_dir} (known: {', '.join(repo.plans()) or 'none'})")
+    path = repo.current(plan).path
     store = Store(base=settings.base)
     try:
         store.load_file(path, plan + "/graph")
@@ -110,9 +108,3 @@ def save(settings: Settings, plan: str, report: URIRef, graph: Graph,
         finally:
             close(repo)
     return [path, where / f"{VERDICTS}.trig"]
-
-
-def load_into(store: Store, settings: Settings) -> None:
-    """Add every stored outcome graph to a store (``plankg query`` builds its own from data/build)."""
-    for path in sorted((settings.store_dir / FOLDER).glob("*/*.trig")):
-        store.ox.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)

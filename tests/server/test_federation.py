@@ -51,7 +51,8 @@ def two_servers(tmp_path_factory, settings, built):
     root = tmp_path_factory.mktemp("federation")
     other_build = root / "build-b"
     r = CliRunner().invoke(cli, ["--build-dir", str(other_build), "build", str(SAMPLE), "--district", "样例区",
-                                 "--code", "500199", "--year", "2024"], catch_exceptions=False)
+                                 "--code", "500199", "--year", "2024", "--store", str(root / "store-b")],
+                           catch_exceptions=False)
     assert r.exit_code == 0, r.output
     b = start_plankg(settings.with_overrides(build_dir_override=other_build), root / "store-b", root / "b.log")
     # A's data carries a Wikidata linkset made by `plankg link wikidata` from a constructed answer

@@ -57,12 +57,25 @@ def test_accepted_update_is_a_new_version(client):
     r = client.post("/update", data=ADD.encode(), content_type="application/sparql-update", headers=auth())
     assert r.status_code == 200, r.data
     body = r.get_json()
-    assert body["accepted"] and body["version"] == 2
+    assert body["accepted"] and body["changed"] and body["version"] == 2
     assert [b["c"]["value"] for b in rows(client, COMMENT)] == ["已核对"]
     versions = rows(client, PREFIX + f"SELECT ?n WHERE {{ <{PLAN_IRI}> plan:currentVersion/plan:versionNumber ?n }}")
     assert [b["n"]["value"] for b in versions] == ["2"]
     page = client.get("/plan/500103/2023/task/35").get_data(as_text=True)
     assert "测试：任务35没有备注" not in page  # the report of version 2 no longer warns
+
+
+def test_an_update_that_changes_nothing_is_said_and_not_stored(app_for, state_copy):
+    """Deleting a triple the plan does not have leaves the plan as it is: 200, "changed": false,
+    and the state folder byte for byte as it was (no version, no history, no HEAD)."""
+    client = app_for(state_copy, update_token=TOKEN).test_client()
+    before = {p: p.read_bytes() for p in sorted(state_copy.rglob("*")) if p.is_file()}
+    nothing = PREFIX + f'DELETE DATA {{ <{PLAN_IRI}/task/35> rdfs:comment "从未有过的备注" }}'
+    r = client.post("/update", data={"update": nothing}, headers=auth())
+    assert r.status_code == 200, r.data
+    body = r.get_json()
+    assert (body["accepted"], body["changed"], body["version"]) == (False, False, 1) and "no change" in body["message"]
+    assert {p: p.read_bytes() for p in sorted(state_copy.rglob("*")) if p.is_file()} == before
 
 
 def test_rejected_update_is_422_with_the_report_and_changes_nothing(client):
@@ -249,7 +262,8 @@ def two_plans(settings, built, tmp_path_factory):
     build = root / "build"
     shutil.copytree(settings.build_dir, build)
     r = CliRunner().invoke(cli, ["--build-dir", str(build), "build", str(REPO / "tests/data/samples/brackets.txt"),
-                                 "--district", "样例区", "--code", "500199", "--year", "2024"], catch_exceptions=False)
+                                 "--district", "样例区", "--code", "500199", "--year", "2024",
+                                 "--store", str(root / "store")], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     two = settings.with_overrides(build_dir_override=build, store_dir_override=root / "store")
     prepare(ServerConfig(settings=two), echo=lambda *_: None, validate=quick_validate)
