@@ -91,8 +91,11 @@ def build(ctx, sources, district, code, year, title, publisher, layout):
         if result.coverage is not None:
             click.echo(f"  {result.coverage}")
         if result.plan.problems:
-            click.echo(f"  {len(result.plan.problems)} thing(s) in the text could not be read "
-                       f"(layout {result.plan.layout}); list them with: plankg read {result.plan.path}")
+            click.echo(f"  {len(result.plan.problems)} line(s) of the text could not be read (layout "
+                       f"{result.plan.layout}); each is a violation (SourceLineRead) that plankg validate "
+                       "reports and the state folder refuses:")
+            for p in result.plan.problems:
+                click.echo(f"    {_where(result.plan.path, p)}: {p.message}")
         _report_unregistered(result)
 
 
@@ -221,7 +224,12 @@ def read_command(ctx, source, layout, fmt):
     click.echo(render(columns, rows, "table"), nl=False)
     click.echo(f"problems: {len(plan.problems)}")
     for p in plan.problems:
-        click.echo(f"  {f'line {p.line}' if p.line else 'text'}: {p.message}")
+        click.echo(f"  {_where(plan.path, p)}: {p.message}")
+
+
+def _where(path: str, problem) -> str:
+    """FILE:LINE of a reading problem (FILE alone when it concerns the whole text)."""
+    return f"{path}:{problem.line}" if problem.line else path
 
 
 @cli.command()

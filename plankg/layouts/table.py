@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..reading import SECTION_RE, PlanSyntaxError, PlanText, Problem, Section, Task, chinese_number
+from ..reading import SECTION_RE, Claim, PlanSyntaxError, PlanText, Problem, Section, Task, chinese_number
 from .common import LineIndex, split_names, take_marked
 
 NUMBER_RE = re.compile(r"^[0-9０-９]{1,3}$")
@@ -90,6 +90,7 @@ def read(path: str, text: str, layout: str = "table") -> PlanText:
     sections: list[Section] = []
     tasks: list[Task] = []
     problems: list[Problem] = []
+    claims: list[Claim] = []  # each cell read, with its row, header or heading (plankg.layouts.account)
     columns: list[str] | None = None
     table, row, expected, body = 0, None, 1, None
     i = 0
@@ -99,6 +100,7 @@ def read(path: str, text: str, layout: str = "table") -> PlanText:
             tasks += _row(row, columns, table, sections, index, problems)
             row, columns, table, expected = None, head, table + 1, 1
             body = body if body is not None else (sections[-1].line if sections else c.line)
+            claims += [Claim(h.start, h.end, f"table header (line {c.line})") for h in cs[i:i + 1 + len(head)]]
             i += 1 + len(head)
             continue
         if m := SECTION_RE.match(c.text):
@@ -106,11 +108,14 @@ def read(path: str, text: str, layout: str = "table") -> PlanText:
             row = None
             sections.append(Section(chinese_number(m["num"]), m["num"], m["title"].strip(), c.text, c.line,
                                     c.start, c.end))
+            claims.append(Claim(c.start, c.end, f"section {m['num']} (line {c.line})"))
         elif columns is not None and NUMBER_RE.match(c.text) and _number(c.text) == expected:
             tasks += _row(row, columns, table, sections, index, problems)
             row, expected = Row(c), expected + 1
+            claims.append(Claim(c.start, c.end, f"row {table}-{c.text} (line {c.line})"))
         elif row is not None:
             row.cells.append(c)
+            claims.append(Claim(c.start, c.end, f"row {table}-{row.number.text} (line {row.number.line})"))
         elif body is not None:
             problems.append(Problem(c.line, f"not read: {c.text[:30]!r} (outside any table row)"))
         i += 1
@@ -118,7 +123,10 @@ def read(path: str, text: str, layout: str = "table") -> PlanText:
     if not tasks:
         raise PlanSyntaxError(path, None, "found no tasks: no table with a 序号 header followed by numbered rows")
     sections = [s for s in sections if s.line >= (body or 1)]
-    return PlanText(path, text, sections, [], tasks, (body or 1) - 1, layout=layout, problems=problems)
+    start = index.starts[(body or 1) - 1]
+    claims = ([Claim(0, start, "preamble")] if start else []) + [c for c in claims if c.start >= start]
+    return PlanText(path, text, sections, [], tasks, (body or 1) - 1, layout=layout, problems=problems,
+                    claims=claims)
 
 
 def _number(s: str) -> int:
