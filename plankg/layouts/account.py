@@ -12,9 +12,12 @@ one-line layout: one line, many tasks) is held to the same rule.
 """
 from __future__ import annotations
 
+import re
+
 from ..reading import PUNCT, PlanText, Problem, Section, Subsection
 
 NOT_CONTENT = set(PUNCT + "()（）[]【】〔〕［］\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+CONTENT = re.compile("[^" + re.escape("".join(sorted(NOT_CONTENT))) + "]+")  # a run of text on one line
 
 
 def account(plan: PlanText) -> list[Problem]:
@@ -23,19 +26,15 @@ def account(plan: PlanText) -> list[Problem]:
 
     text, index = plan.text, LineIndex(plan.text)
     merged = _merged(plan)
-    count = [0] * (len(text) + 1)
-    for _, spans in merged.values():
-        for a, b in spans:
-            count[a] += 1
-            count[b] -= 1
+    events = sorted((p, step) for _, spans in merged.values() for a, b in spans for p, step in ((a, 1), (b, -1)))
     unclaimed: dict[int, int] = {}  # line → offset of its first unclaimed character
     twice: dict[int, int] = {}
-    depth = 0
-    for pos, ch in enumerate(text):
-        depth += count[pos]
-        if depth == 1 or ch in NOT_CONTENT:
-            continue
-        (unclaimed if depth == 0 else twice).setdefault(index.line(pos), pos)
+    depth, pos = 0, 0
+    for at, step in events + [(len(text), 0)]:
+        if at > pos and depth != 1:  # text[pos:at] is claimed by no element, or by several
+            for m in CONTENT.finditer(text, pos, at):
+                (unclaimed if depth == 0 else twice).setdefault(index.line(m.start()), m.start())
+        depth, pos = depth + step, max(pos, at)
     named = {p.line for p in plan.problems}
     found = []
     for line, pos in sorted(unclaimed.items()):
