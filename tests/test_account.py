@@ -226,3 +226,17 @@ def test_amend_refuses_an_appended_heading_and_changes_nothing(tmp_path, setting
 def test_each_way_a_line_can_fit_nowhere(text, line, words):
     plan = read_plan("x.txt", text=text)
     assert any(p.line == line and words in p.message for p in plan.problems), plan.problems
+
+
+def test_the_account_reports_a_line_read_twice_and_a_line_read_by_none():
+    """The account on its own, with claims no reader makes today: two elements over one line, none over another."""
+    from plankg.layouts.account import account
+    from plankg.reading import Claim, PlanText
+
+    text = "一、稳增长\n1.任务甲。\n无人认领的一行\n"
+    plan = PlanText("x.txt", text, [], [], [], 0, claims=[Claim(0, 5, "section 一 (line 1)"),
+                                                        Claim(6, 12, "task 1 (line 2)"), Claim(8, 12, "task 2 (line 2)")])
+    found = account(plan)
+    assert [(p.line, p.message.split(":")[0]) for p in found] == [(3, "not read"), (2, "read twice")]
+    assert "is part of task 1 (line 2) and of task 2 (line 2)" in found[1].message
+    assert plan.problems == found
