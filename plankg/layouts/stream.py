@@ -203,7 +203,9 @@ class StreamReader:
         task.lead, task.responsible = renumber(task.lead), renumber(task.responsible)
         self.uncovered(covered, m.pos, end, f"after {name}")
         self.claims += [Claim(a, b, f"{name} (line {task.line})") for a, b in covered]
-        self.wrapped(t_start, t_end, name)
+        self.wrapped(m.pos, t_end, f"the text of {name}")  # from the number's line: the text starts there
+        for a, b in blocks:
+            self.wrapped(a, b, f"the unit fields of {name} (its brackets run on to this line)")
         if end >= len(text.rstrip()) and not (blocks or labels or phrases):
             task.truncated = True
             tail = text[t_start:t_end]
@@ -212,17 +214,17 @@ class StreamReader:
                                 + (f" (it ends with {cut!r}, a field label cut off)" if cut else ""))
         return task
 
-    def wrapped(self, start: int, end: int, name: str) -> None:
-        """Report each line after the first that a task's text runs on to: it is read as part of
-        the text, but nothing marks it as such (a wrapped line, or a line glued to the task)."""
+    def wrapped(self, start: int, end: int, what: str) -> None:
+        """Report each line after the first that a task's text or bracketed fields run on to: it is
+        read as part of them, but nothing marks it so (a wrapped line, or a line glued to the task)."""
         pos = self.index.eol(start) + 1
         while pos < end:
             stop = min(self.index.eol(pos), end)
             piece = self.text[pos:stop].strip(PUNCT)
             if piece:
-                self.problem(pos, f"{piece[:30]!r}{'…' if len(piece) > 30 else ''} is read as more of the text of "
-                                  f"{name}: a line with no task number and no unit field of its own (a wrapped "
-                                  "line, or one that belongs elsewhere)")
+                self.problem(pos, f"{piece[:30]!r}{'…' if len(piece) > 30 else ''} is read as more of {what}: "
+                                  "a line with no task number and no unit field of its own (a wrapped line, or "
+                                  "one that belongs elsewhere)")
             pos = stop + 1
 
     def field(self, task: Task, name: str, label: Mark, start: int, end: int) -> None:

@@ -163,7 +163,11 @@ def _uneven_rows(rows: list[tuple[int, int, Row]]) -> list[Problem]:
         counts = Counter(len(o.cells) for t, _, o in rows if t == table)
         usual = min(counts, key=lambda n: (-counts[n], n))
         untitled = min(counts) <= width  # a row with no title cell: then no row has one
-        if len(r.cells) > width + 1 or len(r.cells) > usual or (len(r.cells) == width + 1 and untitled):
+        if 0 < len(r.cells) < width:  # the row's number line says so; its cells may be anything
+            for line in dict.fromkeys(c.line for c in r.cells if c.line != r.number.line):
+                out.append(Problem(line, f"row 表{table}-{_number(r.number.text)} has {len(r.cells)} cell(s) for "
+                                         f"{width} columns: its cells may be read in the wrong columns"))
+        elif len(r.cells) > width + 1 or len(r.cells) > usual or (len(r.cells) == width + 1 and untitled):
             why = f"the other rows of table {table} have {usual}" if len(r.cells) > usual else \
                 f"{width} columns and a title" if len(r.cells) > width + 1 else \
                 f"{width} columns and another row of table {table} has no title cell"
