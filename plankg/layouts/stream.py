@@ -188,6 +188,7 @@ class StreamReader:
                 v_end = wrapped
             self.field(task, name, f, f.end, v_end)
             covered.append((f.pos, v_end))
+            self.wrapped(f.pos, v_end, f"the {f.numeral} list of {name} (the line before ends in a separator)")
         for f in phrases:
             pm = PHRASE_RE.match(text, f.pos)
             lead = split_names(text, pm.start("lead"), pm.end("lead"), index)

@@ -11,10 +11,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..reading import SECTION_RE, SUBSECTION_RE, Claim, PlanSyntaxError, PlanText, Problem, Section, Task, chinese_number
+from ..reading import (LABEL_RE, SECTION_RE, SUBSECTION_RE, Claim, PlanSyntaxError, PlanText, Problem, Section, Task,
+                       chinese_number)
 from .common import LineIndex, split_names, take_marked
 
 NUMBER_RE = re.compile(r"^[0-9０-９]{1,3}$")
+PART_RE = re.compile(r"^第[一二三四五六七八九十]{1,3}(?:部分|章|篇)")  # a heading of the stream layouts
 
 
 @dataclass
@@ -122,6 +124,10 @@ def read(path: str, text: str, layout: str = "table") -> PlanText:
             claims.append(Claim(c.start, c.end, f"row {table}-{c.text} (line {c.line})"))
         elif row is not None:
             row.cells.append(c)
+            if SUBSECTION_RE.match(c.text) or PART_RE.match(c.text) or LABEL_RE.match(c.text):
+                what = "a field with its label" if LABEL_RE.match(c.text) else "a heading"
+                problems.append(Problem(c.line, f"{c.text[:30]!r} in row 表{table}-{_number(row.number.text)} looks "
+                                                f"like {what}, not a cell (read as a cell)"))
             claims.append(Claim(c.start, c.end, f"row {table}-{row.number.text} (line {row.number.line})"))
         elif body is not None:
             problems.append(Problem(c.line, f"not read: {c.text[:30]!r} (outside any table row)"))
