@@ -263,3 +263,14 @@ def test_the_account_reports_a_line_read_twice_and_a_line_read_by_none():
     assert [(p.line, p.message.split(":")[0]) for p in found] == [(3, "not read"), (2, "read twice")]
     assert "is part of task 1 (line 2) and of task 2 (line 2)" in found[1].message
     assert plan.problems == found
+
+
+def test_plankg_build_lists_each_reading_problem_with_its_line(tmp_path, settings):
+    sample = SAMPLES / "parentheses-leaders.txt"
+    result = CliRunner().invoke(cli, ["--data-dir", str(settings.data_dir), "--build-dir", str(tmp_path), "build",
+                                      str(sample), "--district", "示例区", "--code", "999997", "--year", "2024"])
+    assert result.exit_code == 0, result.output
+    assert "1 line(s) of the text could not be read" in result.stdout
+    assert f"    {sample}:13: not read: '加强基础设施建设'" in result.stdout
+    built = (tmp_path / "999997-2024.ttl").read_text(encoding="utf-8")
+    assert "plan:ReadingProblem" in built and '"加强基础设施建设"' in built
