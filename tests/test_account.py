@@ -141,15 +141,15 @@ def check_accounted(text: str, inserted: dict[int, tuple[str, str]], original=No
 
 def damage_reported(plan, owners: set[str], named: set) -> bool:
     """In a flattened table: whether a problem names a line of the table holding the line, from its
-    header to the row after (one cell per line: a line in a cell's place shifts the cells after it,
-    and the reader reports where the cells stop fitting, not which line is the intruder)."""
+    header to the next one (one cell per line: a line in a cell's place shifts the cells after it,
+    or gives every row a title cell, and the reader reports where the cells stop fitting, not which
+    line is the intruder)."""
     lines = [int(re.search(r"\(line (\d+)\)", e)[1]) for e in owners if e.startswith("row ")]
-    rows = sorted(t.line for t in plan.tasks)
     headers = sorted(int(re.search(r"\(line (\d+)\)", c.element)[1]) for c in plan.claims
                      if c.element.startswith("table header"))
     for first in lines:
         start = max((h for h in headers if h <= first), default=first)
-        stop = next((r for r in rows if r > first), 10**9)
+        stop = next((h for h in headers if h > first), 10**9)
         if any(p is not None and start <= p < stop for p in named):
             return True
     return False
