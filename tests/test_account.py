@@ -282,3 +282,24 @@ def test_plankg_build_lists_each_reading_problem_with_its_line(tmp_path, setting
     assert f"    {sample}:13: not read: '加强基础设施建设'" in result.stdout
     built = (tmp_path / "999997-2024.ttl").read_text(encoding="utf-8")
     assert "plan:ReadingProblem" in built and '"加强基础设施建设"' in built
+
+
+def test_a_field_the_model_has_no_place_for_is_a_warning_and_a_line_that_fits_nowhere_a_violation():
+    from rdflib import Graph
+
+    from plankg import validate_reading
+    from plankg.graph import PlanMeta, build_graph
+    from plankg.registry import Registry
+    from plankg.vocab import SH
+
+    plan = read_plan("x.txt", text="一、稳增长\n1、完成投资。[牵头单位:区发改局;完成时限:2024年底]\n不属于任何任务\n")
+    assert [p.line for p in plan.problems] == [3, None]
+    base = "https://w3id.org/plankg/"
+    g = build_graph(plan, PlanMeta("2024年重点工作", "样例区人民政府办公室", "样例区", "999999", 2024),
+                    Registry.load(SOURCE.parent.parent / "units.ttl", base), base)
+    report = Graph()
+    report.add((report.identifier, SH.conforms, SH.conforms))  # any graph: the results are added to it
+    validate_reading.add_results(g, report)
+    found = {(str(report.value(r, SH.sourceShape)).split("#")[-1], str(report.value(r, SH.resultSeverity)).split("#")[-1])
+             for r in report.subjects(SH.focusNode, None)}
+    assert found == {("SourceLineRead", "Violation"), ("FieldNotRead", "Warning")}
