@@ -117,9 +117,17 @@ def _describe(result) -> None:
     if result.coverage is not None:
         click.echo(f"  {result.coverage}")
     if result.plan.problems:
-        click.echo(f"  {len(result.plan.problems)} thing(s) in the text could not be read "
-                   f"(layout {result.plan.layout}); list them with: plankg read {result.plan.path}")
+        click.echo(f"  {len(result.plan.problems)} line(s) of the text could not be read (layout "
+                   f"{result.plan.layout}); each is a violation (SourceLineRead) that plankg validate "
+                   "reports and the state folder refuses:")
+        for p in result.plan.problems:
+            click.echo(f"    {where(result.plan.path, p)}: {p.message}")
     _report_unregistered(result)
+
+
+def where(path, problem) -> str:
+    """FILE:LINE of a reading problem (FILE alone when it concerns the whole text)."""
+    return f"{path}:{problem.line}" if problem.line else str(path)
 
 
 def _report_unregistered(result) -> None:
@@ -186,7 +194,7 @@ def read_command(ctx, source, layout, fmt):
     click.echo(render(columns, rows, "table"), nl=False)
     click.echo(f"reading problems: {len(plan.problems)}")
     for p in plan.problems:
-        click.echo(f"  {f'line {p.line}' if p.line else 'text'}: {p.message}")
+        click.echo(f"  {where(plan.path, p)}: {p.message}")
     if report is None:
         click.echo(f"rules: not checked ({why}); run plankg validate {source} once it has its metadata")
     else:

@@ -152,7 +152,26 @@ def build_graph(plan: PlanText, meta: PlanMeta, registry: Registry, base: str, a
         g.add((node, PLAN.sequence, _int(k)))
         if add_targets is not None:
             add_targets(g, node, task, meta)
+    _reading_problems(g, iris, plan)
     return g
+
+
+def _reading_problems(g: Graph, iris: Iris, plan: PlanText) -> None:
+    """Each line that could not be read, with its words and why: kept, so the checks refuse the
+    plan (plankg.validate_reading) and no line of the document vanishes between text and graph."""
+    lines = plan.text.splitlines()
+    for k, p in enumerate(plan.problems, start=1):
+        node = URIRef(f"{iris.plan}/reading/{k}")
+        g.add((iris.plan, PLAN.readingProblem, node))
+        g.add((node, RDF.type, PLAN.ReadingProblem))
+        g.add((node, PLAN.inPlan, iris.plan))
+        g.add((node, RDFS.comment, _lit(p.message, lang="en")))
+        if p.line is not None:
+            g.add((node, PLAN.sourceLine, _int(p.line)))
+            if p.line <= len(lines):
+                g.add((node, PLAN.valueAsWritten, _lit(lines[p.line - 1].strip())))
+        g.add((node, RDFS.label, _lit(f"第{p.line}行未能读入" if p.line else "原文未能读入", lang="zh")))
+        g.add((node, RDFS.label, _lit(f"Line {p.line} not read" if p.line else "Text not read", lang="en")))
 
 
 def _plan_node(g: Graph, iris: Iris, plan: PlanText, meta: PlanMeta) -> None:

@@ -119,6 +119,19 @@ class Problem(NamedTuple):
     message: str
 
 
+class Claim(NamedTuple):
+    """A stretch of the text (character offsets, end exclusive) that one element was read from.
+
+    Readers record a claim for everything they read: the preamble, each heading, each task's
+    number and text, each unit field. ``element`` names the element, one name per element
+    ("task 5 (line 40)"). plankg.layouts.account checks every line against the claims.
+    """
+
+    start: int
+    end: int
+    element: str
+
+
 @dataclass
 class PlanText:
     path: str
@@ -132,6 +145,7 @@ class PlanText:
     lead_rule: str = "field"  # field | first-listed | marked | none (see plankg.layouts)
     lead_rule_text: str | None = None  # the sentence stating the rule, as written
     problems: list[Problem] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)  # what each element was read from (see Claim)
 
 
 def chinese_number(numeral: str) -> int:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from rdflib import Graph, URIRef
 
-from . import config, fastshacl, resources
+from . import config, fastshacl, resources, validate_reading
 from .validate_queries import _focused
 from .validate_report import BLOCKING, SEVERITY, Report, Result, _report, _tag_languages  # noqa: F401 (public here)
 from .vocab import PLAN, RDF, SH
@@ -47,6 +47,7 @@ def validate(data: Graph, shapes: Graph | None = None, focus_nodes=None) -> Repo
         report = _fast(focused, shapes, focus_nodes)
     if report is None:
         report = _pyshacl(focused, shapes, focus_nodes)
+    validate_reading.add_results(focused, report, focus_nodes)  # lines of the text not read: SourceLineRead
     _tag_languages(report, shapes)
     return _report(focused, report, list(report.subjects(RDF.type, SH.ValidationResult)), shapes)
 

@@ -228,6 +228,8 @@ def _place(data: Graph, focus, task, number) -> str:
         return "preamble"
     if (focus, RDF.type, PLAN.Plan) in data:
         return "plan"
+    if (focus, RDF.type, PLAN.ReadingProblem) in data:
+        return "text"
     label = next((str(lb) for lb in data.objects(focus, SKOS.prefLabel) if getattr(lb, "language", "") == "zh"), None)
     return f"unit {label}" if label else str(focus)
 

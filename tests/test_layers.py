@@ -26,7 +26,7 @@ LAYERS = [
                "diff_parts", "word_diff", "diff", "canned"}),
     ("reasoning and checks", {"reason", "findings", "fastshacl", "fastshacl.model", "fastshacl.shapes", "fastshacl.data",
                               "fastshacl.core", "fastshacl.sparql", "fastshacl.focus", "fastshacl.report",
-                              "validate_queries", "validate_report", "validate"}),
+                              "validate_queries", "validate_report", "validate_reading", "validate"}),
     ("reference data", {"reference"}),
     ("plans", {"pipeline", "check", "link", "docs"}),
     ("state folder", {"history", "index", "versions", "amend", "integrity", "search", "readers", "building"}),

@@ -14,7 +14,9 @@ Detection, in order: a 序号 header with a 单位/部门 column → table; a li
 more than one task → one-line; otherwise where most unit fields sit: in [ ] → brackets, in ( ) →
 parentheses, after text on a line → inline, on their own lines → lines (tasks numbered 1.) or
 ordinal (tasks numbered otherwise). No unit field anywhere → the strict lines reader, which
-refuses with its own message. Every reader reports what it could not read in ``plan.problems``.
+refuses with its own message. Every reader reports what it could not read in ``plan.problems``,
+and records what each element was read from (``plan.claims``); plankg.layouts.account then makes
+sure that every line is part of exactly one element or named by a problem.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from collections import Counter
 
 from ..reading import LAYOUTS, PlanSyntaxError, PlanText, Problem  # noqa: F401 (LAYOUTS: for callers)
 from . import marks, stream, table
+from .account import account
 from .lines import LinesReader
 from .common import LineIndex, apply_lead_rule, drop_cut_off_name, lead_rule
 
@@ -114,6 +117,7 @@ def read(path: str, text: str, layout: str | None = None) -> PlanText:
         number_tasks(plan)
     apply_lead_rule(plan, *lead_rule(text))
     drop_cut_off_name(plan)
+    account(plan)  # every line part of one element, or a problem naming it
     return plan
 
 

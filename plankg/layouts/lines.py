@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..reading import (LABELS, SECTION_RE, SUBSECTION_RE, PlanSyntaxError, PlanText, Section, Subsection, Task,
-                       ascii_digits, chinese_number, imply_missing_heading, split_units, stray_characters)
+from ..reading import (LABELS, SECTION_RE, SUBSECTION_RE, Claim, PlanSyntaxError, PlanText, Section, Subsection,
+                       Task, ascii_digits, chinese_number, imply_missing_heading, split_units, stray_characters)
 
 TASK_RE = re.compile(r"^(?P<num>[0-9０-９]+)\s*[.．、](?![0-9０-９])\s*(?P<text>.*)$")
 # A unit line: any field label of a unit list or of officials (plankg.reading.LABELS) on its own line.
@@ -36,6 +36,8 @@ class LinesReader:
         self.subsections: list[Subsection] = []
         self.tasks: list[Task] = []
         self.seen_numbers: Counter[int] = Counter()
+        self.claims: list[Claim] = []  # every line read, with the element it became part of
+        self.task_element = ""
 
     def error(self, line: int, message: str) -> PlanSyntaxError:
         return PlanSyntaxError(self.path, line, message)
@@ -63,20 +65,26 @@ class LinesReader:
     def read(self) -> PlanText:
         lines = list(self.lines())
         first = self.body_start(lines)
+        if lines[first][1]:
+            self.claims.append(Claim(0, lines[first][1], "preamble"))
         current: Task | None = None
         for no, start, s in lines[first:]:
             if not s:
                 continue
             if m := UNIT_LINE_RE.match(s):
                 self.unit_line(current, m, no, start, s)
+                element = self.task_element
             elif m := TASK_RE.match(s):
                 current = self.task_line(m, no, start, s)
+                element = self.task_element = f"task {m['num']} (line {no})"
             elif m := SUBSECTION_RE.match(s):
                 current = None
                 self.subsection_line(m, no, start, s)
+                element = f"sub-section ({m['num']}) (line {no})"
             elif m := SECTION_RE.match(s):
                 current = None
                 self.section_line(m, no, start, s)
+                element = f"section {m['num']} (line {no})"
             elif LOOKS_LIKE_TASK_RE.match(s):
                 raise self.error(no, f"garbled task number in {s[:12]!r}… "
                                      "(expected a task line \"N.text\" or \"N、text\")")
@@ -84,13 +92,15 @@ class LinesReader:
                 where = f"after task {current.number}" if current else "here"
                 raise self.error(no, f"cannot read {s[:20]!r}… {where} (expected a task line \"N.text\", "
                                      "a unit line \"牵头单位:…\" / \"责任单位:…\", or a heading \"一、…\" / \"(一)…\")")
+            self.claims.append(Claim(start, start + len(s), element))
         if not self.tasks:
             raise PlanSyntaxError(self.path, None, "found no tasks (expected lines such as \"1.…\")")
         last = self.tasks[-1]
         if not last.lead and not last.responsible and last.lead_line is None and last.responsible_line is None:
             last.truncated = True
         stray_characters(self.sections)
-        return PlanText(self.path, self.text, self.sections, self.subsections, self.tasks, first)
+        return PlanText(self.path, self.text, self.sections, self.subsections, self.tasks, first,
+                        claims=self.claims)
 
     def section_line(self, m, no, start, s):
         self.sections.append(Section(chinese_number(m["num"]), m["num"], m["title"].strip(), s,

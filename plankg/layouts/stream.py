@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..reading import (CLOSE, LABELS, OPEN, PUNCT, SPACES, PlanSyntaxError, PlanText, Problem, Section,
+from ..reading import (CLOSE, LABELS, OPEN, PUNCT, SPACES, Claim, PlanSyntaxError, PlanText, Problem, Section,
                        Subsection, Task, imply_missing_heading, stray_characters)
 from .common import LineIndex, Names, renumber, section_officials, split_names, take_marked
 from .marks import LABEL_PREFIXES, PHRASE_RE, Mark, field_marks, heading_marks, task_kind, task_marks
@@ -34,6 +34,7 @@ class StreamReader:
         self.problems: list[Problem] = []
         self.ignored_fields: Counter[str] = Counter()
         self.section_label = ""  # " in section 二": tasks are named so in problems
+        self.claims: list[Claim] = []  # what each element was read from (plankg.layouts.account)
 
     def problem(self, pos: int, message: str) -> None:
         where = f" (character {pos})" if self.mid_line else ""  # one line holds many tasks
@@ -101,6 +102,8 @@ class StreamReader:
 
     def read(self) -> PlanText:
         start, marks = self.accepted()
+        if start:
+            self.claims.append(Claim(0, start, "preamble"))
         sections: list[Section] = []
         subsections: list[Subsection] = []
         tasks: list[Task] = []
@@ -123,6 +126,7 @@ class StreamReader:
                                     "(they are not given to the tasks under it)")
             heading = self.text[m.pos:title_end].strip()
             line = self.index.line(m.pos)
+            self.claims.append(Claim(m.pos, title_end, f"{m.kind} {m.numeral} (line {line})"))
             if m.kind == "section":
                 sections.append(Section(m.value, m.numeral, title, heading, line, m.pos, m.pos + len(heading)))
                 self.section_label = f" in section {m.numeral}"
@@ -143,7 +147,7 @@ class StreamReader:
             self.problems.append(Problem(None, f"{label} fields are not read ({n} task(s))"))
         stray_characters(sections)
         return PlanText(self.path, self.text, sections, subsections, tasks, self.index.line(start) - 1,
-                        layout=self.layout, problems=self.problems)
+                        layout=self.layout, problems=self.problems, claims=self.claims)
 
     def task(self, m: Mark, end: int, section: int, subsection: int | None) -> Task:
         text, index = self.text, self.index
@@ -184,6 +188,7 @@ class StreamReader:
                 v_end = wrapped
             self.field(task, name, f, f.end, v_end)
             covered.append((f.pos, v_end))
+            self.wrapped(f.pos, v_end, f"the {f.numeral} list of {name} (the line before ends in a separator)")
         for f in phrases:
             pm = PHRASE_RE.match(text, f.pos)
             lead = split_names(text, pm.start("lead"), pm.end("lead"), index)
@@ -198,6 +203,10 @@ class StreamReader:
             covered.append((f.pos, f.end))
         task.lead, task.responsible = renumber(task.lead), renumber(task.responsible)
         self.uncovered(covered, m.pos, end, f"after {name}")
+        self.claims += [Claim(a, b, f"{name} (line {task.line})") for a, b in covered]
+        self.wrapped(m.pos, t_end, f"the text of {name}")  # from the number's line: the text starts there
+        for a, b in blocks:
+            self.wrapped(a, b, f"the unit fields of {name} (its brackets run on to this line)")
         if end >= len(text.rstrip()) and not (blocks or labels or phrases):
             task.truncated = True
             tail = text[t_start:t_end]
@@ -205,6 +214,19 @@ class StreamReader:
             self.problem(m.pos, f"the text ends inside {name}: no unit field follows it"
                                 + (f" (it ends with {cut!r}, a field label cut off)" if cut else ""))
         return task
+
+    def wrapped(self, start: int, end: int, what: str) -> None:
+        """Report each line after the first that a task's text or bracketed fields run on to: it is
+        read as part of them, but nothing marks it so (a wrapped line, or a line glued to the task)."""
+        pos = self.index.eol(start) + 1
+        while pos < end:
+            stop = min(self.index.eol(pos), end)
+            piece = self.text[pos:stop].strip(PUNCT)
+            if piece:
+                self.problem(pos, f"{piece[:30]!r}{'…' if len(piece) > 30 else ''} is read as more of {what}: "
+                                  "a line with no task number and no unit field of its own (a wrapped line, or "
+                                  "one that belongs elsewhere)")
+            pos = stop + 1
 
     def field(self, task: Task, name: str, label: Mark, start: int, end: int) -> None:
         role = LABELS[label.numeral]

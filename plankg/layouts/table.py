@@ -8,12 +8,15 @@ text (建设创新园区 / 推动创新园区二期建设…); a row with fewer 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from ..reading import SECTION_RE, PlanSyntaxError, PlanText, Problem, Section, Task, chinese_number
+from ..reading import (LABEL_RE, SECTION_RE, SUBSECTION_RE, Claim, PlanSyntaxError, PlanText, Problem, Section, Task,
+                       chinese_number)
 from .common import LineIndex, split_names, take_marked
 
 NUMBER_RE = re.compile(r"^[0-9０-９]{1,3}$")
+PART_RE = re.compile(r"^第[一二三四五六七八九十]{1,3}(?:部分|章|篇)")  # a heading of the stream layouts
 
 
 @dataclass
@@ -35,6 +38,9 @@ def cells(text: str) -> list[Cell]:
     out, offset = [], 0
     for no, raw in enumerate(text.splitlines(keepends=True), start=1):
         body = raw.rstrip("\r\n")
+        if not body.strip():  # a blank line, whatever spaces or tabs it holds, is no cell
+            offset += len(raw)
+            continue
         piped = body.lstrip().startswith("|")
         parts = re.split(r"\t|\|", body) if ("\t" in body or piped) else [body]
         if piped and re.fullmatch(r"[-:|\s]+", body):
@@ -90,8 +96,10 @@ def read(path: str, text: str, layout: str = "table") -> PlanText:
     sections: list[Section] = []
     tasks: list[Task] = []
     problems: list[Problem] = []
+    claims: list[Claim] = []  # each cell read, with its row, header or heading (plankg.layouts.account)
     columns: list[str] | None = None
     table, row, expected, body = 0, None, 1, None
+    rows: list[tuple[int, int, Row]] = []  # (table, its number of columns, row)
     i = 0
     while i < len(cs):
         c = cs[i]
@@ -99,6 +107,8 @@ def read(path: str, text: str, layout: str = "table") -> PlanText:
             tasks += _row(row, columns, table, sections, index, problems)
             row, columns, table, expected = None, head, table + 1, 1
             body = body if body is not None else (sections[-1].line if sections else c.line)
+            claims += [Claim(h.start, h.end, f"table header (line {c.line})") for h in cs[i:i + 1 + len(head)]]
+            problems += _header_problems(cs[i + 1:i + 1 + len(head)], table)
             i += 1 + len(head)
             continue
         if m := SECTION_RE.match(c.text):
@@ -106,19 +116,71 @@ def read(path: str, text: str, layout: str = "table") -> PlanText:
             row = None
             sections.append(Section(chinese_number(m["num"]), m["num"], m["title"].strip(), c.text, c.line,
                                     c.start, c.end))
+            claims.append(Claim(c.start, c.end, f"section {m['num']} (line {c.line})"))
         elif columns is not None and NUMBER_RE.match(c.text) and _number(c.text) == expected:
             tasks += _row(row, columns, table, sections, index, problems)
             row, expected = Row(c), expected + 1
+            rows.append((table, len(columns), row))
+            claims.append(Claim(c.start, c.end, f"row {table}-{c.text} (line {c.line})"))
         elif row is not None:
             row.cells.append(c)
+            if SUBSECTION_RE.match(c.text) or PART_RE.match(c.text) or LABEL_RE.match(c.text):
+                what = "a field with its label" if LABEL_RE.match(c.text) else "a heading"
+                problems.append(Problem(c.line, f"{c.text[:30]!r} in row 表{table}-{_number(row.number.text)} looks "
+                                                f"like {what}, not a cell (read as a cell)"))
+            claims.append(Claim(c.start, c.end, f"row {table}-{row.number.text} (line {row.number.line})"))
         elif body is not None:
             problems.append(Problem(c.line, f"not read: {c.text[:30]!r} (outside any table row)"))
         i += 1
     tasks += _row(row, columns, table, sections, index, problems)
+    problems += _uneven_rows(rows)
     if not tasks:
         raise PlanSyntaxError(path, None, "found no tasks: no table with a 序号 header followed by numbered rows")
     sections = [s for s in sections if s.line >= (body or 1)]
-    return PlanText(path, text, sections, [], tasks, (body or 1) - 1, layout=layout, problems=problems)
+    start = index.starts[(body or 1) - 1]
+    claims = ([Claim(0, start, "preamble")] if start else []) + [c for c in claims if c.start >= start]
+    return PlanText(path, text, sections, [], tasks, (body or 1) - 1, layout=layout, problems=problems,
+                    claims=claims)
+
+
+def _header_problems(names: list[Cell], table: int) -> list[Problem]:
+    """Header cells no column is named so: a field label with its colon, a heading, or one of two
+    columns for the task's text (only one holds it: one of them is not a column)."""
+    out = []
+    texts = [c for c in names if role(c.text) == "text"]
+    for c in names:
+        if ":" in c.text or "：" in c.text or SECTION_RE.match(c.text) or SUBSECTION_RE.match(c.text):
+            out.append(Problem(c.line, f"{c.text[:30]!r} in the header of table {table} is not a column name "
+                                       "(a field or a heading: the columns that follow are shifted)"))
+        elif len(texts) > 1 and c in texts:
+            out.append(Problem(c.line, f"{c.text[:30]!r} in the header of table {table} is one of "
+                                       f"{len(texts)} columns for the task's text; only one can hold it "
+                                       "(the columns that follow are shifted)"))
+    return out
+
+
+def _uneven_rows(rows: list[tuple[int, int, Row]]) -> list[Problem]:
+    """A row with a cell too many: more than the columns and a title, more than the other rows of
+    its table have (the count most of them have; on a tie, the smaller), or a title where another
+    row has none (titles are a column of the whole table). Which cell is extra
+    cannot be told, so each line of the row is named (its cells may be read in the wrong columns)."""
+    out = []
+    for table, width, r in rows:
+        counts = Counter(len(o.cells) for t, _, o in rows if t == table)
+        usual = min(counts, key=lambda n: (-counts[n], n))
+        untitled = min(counts) <= width  # a row with no title cell: then no row has one
+        if 0 < len(r.cells) < width:  # the row's number line says so; its cells may be anything
+            for line in dict.fromkeys(c.line for c in r.cells if c.line != r.number.line):
+                out.append(Problem(line, f"row 表{table}-{_number(r.number.text)} has {len(r.cells)} cell(s) for "
+                                         f"{width} columns: its cells may be read in the wrong columns"))
+        elif len(r.cells) > width + 1 or len(r.cells) > usual or (len(r.cells) == width + 1 and untitled):
+            why = f"the other rows of table {table} have {usual}" if len(r.cells) > usual else \
+                f"{width} columns and a title" if len(r.cells) > width + 1 else \
+                f"{width} columns and another row of table {table} has no title cell"
+            for line in dict.fromkeys(c.line for c in r.cells):
+                out.append(Problem(line, f"row 表{table}-{_number(r.number.text)} has {len(r.cells)} cells where "
+                                         f"{why}: a cell is extra, and its cells may be read in the wrong columns"))
+    return out
 
 
 def _number(s: str) -> int:
