@@ -74,7 +74,7 @@ def endpoint(server) -> str:
 @pytest.fixture
 def app_for(settings):
     """A Flask app on a state folder, for in-process tests; its query processes are stopped afterwards."""
-    from plankg.server import create_app
+    from plankg.server.app import create_app
 
     apps = []
 

@@ -16,7 +16,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.server
 
 CODE = """
-import plankg.server as s, plankg.reference as r, plankg.store as st, plankg.config as c
+import plankg.server.app as s, plankg.reference as r, plankg.store as st, plankg.config as c
 assert 'site' in s.__file__ or 'target' in s.__file__, s.__file__
 settings = c.from_env()
 app = s.create_app(store=st.load_built(settings, r.graph(settings, further=False)))
