@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from plankg import pipeline, reference
+from tests import parallel
 from plankg.store import load_built
 from plankg.cli import cli
 from plankg.config import Settings
@@ -30,8 +31,8 @@ GROUPED = {"judged", "template", "external", "external_store", "two_servers", "f
            "imported", "bundled_report", "broken", "side_by_side", "index", "state", "api_settings", "kg"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (it names each test after its group)
-def pytest_collection_modifyitems(items):
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
+def pytest_collection_modifyitems(config, items):
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         for name in (info.names_closure if info else ()):
@@ -39,6 +40,7 @@ def pytest_collection_modifyitems(items):
             if name in GROUPED and defs and defs[-1].scope == "module":
                 item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{name}"))
                 break
+    parallel.name_groups(config, items)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def name_groups(config, items) -> None:
+    """Append ``@group`` to the id of each test marked ``xdist_group``, as xdist's loadgroup does.
+
+    xdist (3.8) sets ``item._nodeid``, which pytest 9.2 no longer reads (a node's id is ``_id``), so
+    the marks alone would group nothing there; on an older pytest xdist does it and this does nothing."""
+    from _pytest import nodes
+
+    in_worker = os.environ.get("PYTEST_XDIST_WORKER") and config.getoption("loadgroup", False)  # as xdist asks
+    if not in_worker or "_nodeid" in getattr(nodes.Node, "__slots__", ()):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                         for m in item.iter_markers("xdist_group")})
+        if groups and "@" not in item.nodeid.rpartition("]")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
+
+
 def common_root(tmp_path_factory) -> Path:
     """The folder all workers of this run share (the parent of each worker's own temporary folder)."""
     base = tmp_path_factory.getbasetemp()
