@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -89,10 +90,8 @@ def shared_server(tmp_path_factory, name: str, start: Callable[[Path], object]) 
     record, lock = root / f"{name}.json", root / f"{name}.lock"
     with locked(lock):
         state = json.loads(record.read_text()) if record.exists() else None
-        if state is None:
-            folder = root / name
-            folder.mkdir(exist_ok=True)
-            s = start(folder)
+        if state is None:  # the first user, or the first after the last one stopped it
+            s = start(Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root)))
             state = {"url": s.url, "port": s.port, "pid": s.proc.pid, "log": str(s.log), "users": 0}
         state["users"] += 1
         record.write_text(json.dumps(state))
