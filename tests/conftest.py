@@ -24,9 +24,9 @@ SOURCE = DATA / "source" / "yuzhong-2023-key-tasks.txt"
 PLAN_IRI = "https://w3id.org/plankg/plan/500103/2023"
 
 # Module fixtures that take seconds (a server, a store, every mutation judged, the full rules on the
-# plan): the tests that use one are sent to one worker (xdist_group, with --dist loadgroup), so it is
-# made once, not once per worker. Cheap module fixtures (the reference graphs, from a disk cache)
-# are not listed: their tests spread over the workers.
+# plan): the tests of a module that use any of them are sent to one worker (xdist_group named after
+# the module, with --dist loadgroup), so each is made once, not once per worker. Cheap module
+# fixtures (the reference graphs, from a disk cache) are not listed: their tests spread over the workers.
 GROUPED = {"judged", "template", "external", "external_store", "two_servers", "fresh_server", "two_plans",
            "imported", "bundled_report", "broken", "side_by_side", "index", "state", "api_settings", "kg"}
 
@@ -38,7 +38,7 @@ def pytest_collection_modifyitems(config, items):
         for name in (info.names_closure if info else ()):
             defs = info.name2fixturedefs.get(name)
             if name in GROUPED and defs and defs[-1].scope == "module":
-                item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{name}"))
+                item.add_marker(pytest.mark.xdist_group(item.module.__name__))
                 break
     parallel.name_groups(config, items)
 
