@@ -26,9 +26,10 @@ PLAN_IRI = "https://w3id.org/plankg/plan/500103/2023"
 # Module fixtures that take seconds (a server, a store, every mutation judged, the full rules on the
 # plan): the tests of a module that use any of them are sent to one worker (xdist_group named after
 # the module, with --dist loadgroup), so each is made once, not once per worker. Cheap module
-# fixtures (the reference graphs, from a disk cache) are not listed: their tests spread over the workers.
+# fixtures (the reference graphs, from a disk cache) are not listed, nor ones whose tests take far longer
+# than the fixture (test_amend's imported: seconds, beside minutes of amendments): their tests spread.
 GROUPED = {"judged", "template", "external", "external_store", "two_servers", "fresh_server", "two_plans",
-           "imported", "bundled_report", "broken", "side_by_side", "index", "state", "api_settings", "kg"}
+           "bundled_report", "broken", "side_by_side", "index", "state", "api_settings", "kg"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
