@@ -111,7 +111,7 @@ class Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from . import create_app
+        from .app import create_app
 
         app = create_app(self.config)
         engine = app.extensions["plankg"]

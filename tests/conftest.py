@@ -1,4 +1,9 @@
-"""Shared fixtures: the bundled plan built once per session into a temporary folder."""
+"""Shared fixtures: the bundled plan built once per session into a temporary folder.
+
+Under pytest-xdist (``-n auto``, pyproject.toml) a session is one worker's: each worker builds the
+plan for itself (two seconds), while what the server tests only read is made once for the whole
+run (tests/parallel.py). Tests that share an expensive module fixture (GROUPED) run in one worker.
+"""
 from __future__ import annotations
 
 import os
@@ -9,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from plankg import pipeline, reference
+from tests import parallel
 from plankg.store import load_built
 from plankg.cli import cli
 from plankg.config import Settings
@@ -17,6 +23,26 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 SOURCE = DATA / "source" / "yuzhong-2023-key-tasks.txt"
 PLAN_IRI = "https://w3id.org/plankg/plan/500103/2023"
+
+# Module fixtures that take seconds (a server, a store, every mutation judged, the full rules on the
+# plan): the tests of a module that use any of them are sent to one worker (xdist_group named after
+# the module, with --dist loadgroup), so each is made once, not once per worker. Cheap module
+# fixtures (the reference graphs, from a disk cache) are not listed, nor ones whose tests take far longer
+# than the fixture (test_amend's imported: seconds, beside minutes of amendments): their tests spread.
+GROUPED = {"judged", "template", "external", "external_store", "two_servers", "fresh_server", "two_plans",
+           "bundled_report", "broken", "side_by_side", "index", "state", "api_settings", "kg"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        for name in (info.names_closure if info else ()):
+            defs = info.name2fixturedefs.get(name)
+            if name in GROUPED and defs and defs[-1].scope == "module":
+                item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+                break
+    parallel.name_groups(config, items)
 
 
 @pytest.fixture(scope="session")

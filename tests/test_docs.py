@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from . import parallel
 from .conftest import REPO
 from .server.conftest import free_port
 
@@ -197,7 +198,8 @@ class Scratch:
 
 @pytest.fixture(scope="session")
 def reference_cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("docs-cache")
+    """One reference cache for every page and every worker of the run (its files are written atomically)."""
+    return parallel.shared_folder(tmp_path_factory, "docs-cache", lambda folder: folder.mkdir())
 
 
 @pytest.mark.parametrize("page", [_param(p) for p in PAGES if runnable(p)])

@@ -5,6 +5,11 @@ no module may import itself back through others (a cycle), even inside a functio
 ``plankg`` (the server included) imports ``bench`` or ``tests``. A new module must be given a
 layer here (and in README, "How the pieces fit"). Imports are read with ``ast``, so the test runs
 nothing it checks.
+
+Inside ``plankg.server`` the same holds with SERVER_LAYERS, strictly: a server module imports only
+modules of lower server layers. Its package ``__init__`` imports nothing at its top (importing any
+server module runs it first, so one import there closes a circle); it sits at the top, re-exporting
+``create_app`` from ``server.app`` lazily.
 """
 from __future__ import annotations
 
@@ -34,6 +39,22 @@ LAYERS = [
     ("server", {"server"}),
     ("python api", {"notebook"}),
     ("command line", {"cli", "cli_plans", "cli_state", "cli_server", "cli_reports", "cli_search", "cli_link"}),
+]
+
+# Bottom to top, inside plankg.server (names without the "server." prefix; "" is the package itself).
+SERVER_LAYERS = [
+    ("settings and limits", {"config", "limits", "mirror", "snapshots"}),
+    ("formats and errors", {"formats", "errors"}),
+    ("query process", {"worker", "description"}),
+    ("query pool", {"pool"}),
+    ("embedded engine and reports", {"engine", "reports"}),
+    ("external engine", {"remote"}),
+    ("protocol", {"sparql", "queries"}),
+    ("pages and updates", {"fastpath", "update", "pages"}),
+    ("more pages", {"chart_pages", "search", "outcomes"}),
+    ("app factory", {"app"}),
+    ("gunicorn", {"run"}),
+    ("package", {""}),  # server/__init__.py: create_app, looked up in server.app when asked for
 ]
 
 
@@ -95,6 +116,14 @@ def layer_of(name: str) -> int:
     raise AssertionError(f"plankg.{name} has no layer: add it to LAYERS in tests/test_layers.py and to README")
 
 
+def server_layer_of(name: str) -> int:
+    short = name[len("server."):] if name.startswith("server.") else ""
+    for i, (_, members) in enumerate(SERVER_LAYERS):
+        if short in members:
+            return i
+    raise AssertionError(f"plankg.{name} has no server layer: add it to SERVER_LAYERS in tests/test_layers.py")
+
+
 def graph() -> dict[str, set[str]]:
     mods = modules()
     known = set(mods)
@@ -105,6 +134,14 @@ def upward(g: dict[str, set[str]]) -> list[str]:
     return sorted(f"plankg.{a} ({LAYERS[layer_of(a)][0]}) imports plankg.{b} ({LAYERS[layer_of(b)][0]})"
                   for a, targets in g.items() for b in targets
                   if b not in ("bench", "tests") and layer_of(b) > layer_of(a))
+
+
+def server_upward(g: dict[str, set[str]]) -> list[str]:
+    """Imports between server modules that do not point strictly down SERVER_LAYERS."""
+    def label(m):
+        return f"plankg.{m} ({SERVER_LAYERS[server_layer_of(m)][0]})"
+    return sorted(f"{label(a)} imports {label(b)}" for a, targets in g.items() if a.split(".")[0] == "server"
+                  for b in targets if b.split(".")[0] == "server" and server_layer_of(b) >= server_layer_of(a))
 
 
 def cycles(g: dict[str, set[str]]) -> list[str]:
@@ -131,6 +168,19 @@ def test_every_import_points_down():
     assert not found, "imports that point up:\n" + "\n".join(found)
 
 
+def test_server_imports_point_down():
+    found = server_upward(graph())
+    assert not found, "server imports that do not point down:\n" + "\n".join(found)
+
+
+def test_server_package_init_imports_nothing():
+    """``from . import formats`` anywhere in the server runs server/__init__.py first: it must import nothing."""
+    tree = ast.parse((REPO / "server" / "__init__.py").read_text(encoding="utf-8"))
+    found = [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))
+             and not (isinstance(n, ast.ImportFrom) and n.module == "__future__")]
+    assert not found, found
+
+
 def test_plankg_never_imports_bench_or_tests():
     found = [f"plankg.{a} imports {b}" for a, targets in graph().items() for b in targets if b in ("bench", "tests")]
     assert not found, found
@@ -146,6 +196,9 @@ def test_the_checks_find_an_upward_import_and_a_cycle():
     assert upward({"store": {"cli"}, "cli": {"store"}}) == ["plankg.store (store) imports plankg.cli (command line)"]
     assert cycles({"reading": {"sources"}, "sources": {"layouts"}, "layouts": {"reading"}}) == [
         "layouts → reading → sources → layouts"]
+    assert server_upward({"server.formats": {"server.app", "server.limits"}, "server.pages": {"server.update"}}) == [
+        "plankg.server.formats (formats and errors) imports plankg.server.app (app factory)",
+        "plankg.server.pages (pages and updates) imports plankg.server.update (pages and updates)"]
 
 
 def test_no_module_over_350_lines():

@@ -15,6 +15,7 @@ from rdflib import Graph
 from bench.serving import Server, free_port, plankg_env, start_plankg  # noqa: F401 (for the tests)
 from plankg.server.config import ServerConfig
 from plankg.validate import validate
+from tests import parallel
 from tests.conftest import PLAN_IRI
 
 TASK35 = f"{PLAN_IRI}/task/35"
@@ -38,13 +39,17 @@ def quick_validate(data: Graph, shapes=None, focus_nodes=None):
 
 @pytest.fixture(scope="session")
 def state(tmp_path_factory, settings, built) -> Path:
-    """A state folder as the first `plankg serve` leaves it: version 1, its index, a snapshot, a report."""
+    """A state folder as the first `plankg serve` leaves it: version 1, its index, a snapshot, a report.
+
+    Prepared once for the whole run (tests/parallel.py: one worker makes it, the others wait); tests
+    only copy it (state_copy) or serve a copy (server)."""
     from plankg.server.run import prepare
 
-    root = tmp_path_factory.mktemp("state") / "store"
-    prepare(ServerConfig(settings=settings.with_overrides(store_dir_override=root)), echo=lambda *_: None,
-            validate=quick_validate)
-    return root
+    def make(root: Path) -> None:
+        prepare(ServerConfig(settings=settings.with_overrides(store_dir_override=root)), echo=lambda *_: None,
+                validate=quick_validate)
+
+    return parallel.shared_folder(tmp_path_factory, "state-store", make)
 
 
 @pytest.fixture
@@ -57,13 +62,15 @@ def state_copy(state, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def server(state, settings, tmp_path_factory):
-    """`plankg serve` on the prepared state (read-only use: tests that write start their own)."""
-    root = tmp_path_factory.mktemp("served")
-    store = root / "store"
-    shutil.copytree(state, store, symlinks=True)
-    s = start_plankg(settings, store, root / "server.log", update_token=TOKEN)
-    yield s
-    s.stop()
+    """`plankg serve` on a copy of the prepared state, one for the whole run (read-only use: tests that
+    write start their own); the first worker that asks starts it, the last one that used it stops it."""
+    def start(root: Path):
+        store = root / "store"
+        shutil.copytree(state, store, symlinks=True)
+        return start_plankg(settings, store, root / "server.log", update_token=TOKEN)
+
+    with parallel.shared_server(tmp_path_factory, "served", start) as s:
+        yield s
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +81,7 @@ def endpoint(server) -> str:
 @pytest.fixture
 def app_for(settings):
     """A Flask app on a state folder, for in-process tests; its query processes are stopped afterwards."""
-    from plankg.server import create_app
+    from plankg.server.app import create_app
 
     apps = []
 

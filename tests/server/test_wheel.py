@@ -11,12 +11,13 @@ import pytest
 import requests
 
 from bench.serving import Server, free_port
+from tests import parallel
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.server
 
 CODE = """
-import plankg.server as s, plankg.reference as r, plankg.store as st, plankg.config as c
+import plankg.server.app as s, plankg.reference as r, plankg.store as st, plankg.config as c
 assert 'site' in s.__file__ or 'target' in s.__file__, s.__file__
 settings = c.from_env()
 app = s.create_app(store=st.load_built(settings, r.graph(settings, further=False)))
@@ -29,10 +30,17 @@ app.extensions['plankg'].close()
 """
 
 
-def test_server_runs_from_an_installed_wheel(tmp_path):
-    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
-                   cwd=REPO, check=True, capture_output=True)
-    wheel = next(tmp_path.glob("plankg-*.whl"))
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory):
+    """The wheel hatchling builds from this clone, built once for the run (both tests install it)."""
+    def build(dist):
+        subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(dist)],
+                       cwd=REPO, check=True, capture_output=True)
+
+    return next(parallel.shared_folder(tmp_path_factory, "wheel", build).glob("plankg-*.whl"))
+
+
+def test_server_runs_from_an_installed_wheel(wheel, tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "plankg/server/templates/home.html" in names and "plankg/server/static/vendor/yasgui/LICENSES.txt" in names
     assert "plankg/charts/specs/unit-workload.json" in names and "plankg/server/static/vendor/vega/LICENSES.txt" in names
@@ -49,13 +57,10 @@ def test_server_runs_from_an_installed_wheel(tmp_path):
 
 
 @pytest.mark.slow
-def test_plankg_serve_from_a_wheel_in_a_clean_venv_and_an_empty_folder(tmp_path):
+def test_plankg_serve_from_a_wheel_in_a_clean_venv_and_an_empty_folder(wheel, tmp_path):
     """pip install of the built wheel into a new venv, then `plankg serve` from an empty folder: it
     builds the bundled plan, imports it into a state folder under the per-user data folder (never
     into site-packages) and answers queries; `plankg bench` there says that bench/ is absent."""
-    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path / "dist")],
-                   cwd=REPO, check=True, capture_output=True)
-    wheel = next((tmp_path / "dist").glob("plankg-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     for resource in ("plankg/ontology/plankg.ttl", "plankg/shapes/plan-shapes.ttl", "plankg/queries/tasks.rq",
                      "plankg/data/units.ttl", "plankg/data/source/yuzhong-2023-key-tasks.txt"):
