@@ -136,7 +136,8 @@ def build_graph(plan: PlanText, meta: PlanMeta, registry: Registry, base: str, a
         g.add((node, PLAN.inPlan, iris.plan))
         g.add((node, PLAN.section, iris.section(sub.section)))
         g.add((node, PLAN.number, _int(sub.number)))
-        g.add((node, PLAN.numeral, _lit(sub.numeral)))
+        if sub.numeral:  # an unnumbered heading has none
+            g.add((node, PLAN.numeral, _lit(sub.numeral)))
         if sub.heading_missing:
             g.add((node, PLAN.headingMissing, _lit(True)))
             g.add((node, RDFS.label, _lit(f"（{sub.numeral}）〔原文缺此小节标题〕", lang="zh")))

@@ -159,12 +159,12 @@ def _shown(numeral: str) -> str:
 def summary(plan: PlanText) -> dict:
     """The reading as the samples' ``*.expected.json`` show it, plus layout and problems."""
     numerals = {s.number: s.numeral for s in plan.sections}
-    subs = {(s.section, s.number): f"({s.numeral})" for s in plan.subsections}
+    subs = {(s.section, s.number): f"({s.numeral})" if s.numeral else s.title for s in plan.subsections}
     with_leaders = any(t.officials for t in plan.tasks)
     tasks = []
     for t in plan.tasks:
         row = {"id": t.id, "section": numerals.get(t.section)}
-        if plan.subsections:
+        if any(s.numeral for s in plan.subsections):  # an unnumbered heading alone is no numbering
             row["subsection"] = subs.get((t.section, t.subsection))
         if t.title:
             row["title"] = t.title

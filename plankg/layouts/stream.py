@@ -139,6 +139,8 @@ class StreamReader:
                 subsections.append(Subsection(sec, m.value, m.numeral, title, heading, line, m.pos,
                                               m.pos + len(heading)))
                 officials[(sec, m.value)] = section_officials(title)
+            if i + 1 < len(marks) and marks[i + 1].kind == "task":
+                title_end = self.unnumbered_heading(title_end, end, sections, subsections, officials)
             self.leftover(title_end, end, "between a heading and the next task")
         if not tasks:
             raise PlanSyntaxError(self.path, None, "found no tasks (expected numbered tasks such as \"1.…\" "
@@ -276,6 +278,22 @@ class StreamReader:
             pos = max(pos, b)
         self.leftover(pos, end, where)
 
+    def unnumbered_heading(self, start: int, end: int, sections, subsections, officials) -> int:
+        """An unnumbered heading between a heading and the next task (加强基础设施建设): one short line
+        with no sentence punctuation and no field is read as a sub-section without a numeral, so the
+        tasks under it are in it. Returns where the leftover text begins (``end`` when it was read)."""
+        a, b = _strip(self.text, start, end)
+        line = self.text[a:b]
+        if not heading_like(line) or any(a <= f.pos < b for f in self.fields):
+            return start
+        sec = sections[-1].number if sections else 0
+        number = sum(1 for x in subsections if x.section == sec) + 1
+        n = self.index.line(a)
+        subsections.append(Subsection(sec, number, "", line, line, n, a, b))
+        officials[(sec, number)] = []
+        self.claims.append(Claim(a, b, f"unnumbered heading (line {n})"))
+        return end
+
     def leftover(self, start: int, end: int, where: str) -> None:
         """Report each line of text[start:end] that holds more than punctuation."""
         pos = start
@@ -287,6 +305,12 @@ class StreamReader:
                                   "no task number and no unit field)")
             nxt = self.index.starts[self.index.line(pos)] if self.index.line(pos) < len(self.index.starts) else end
             pos = max(nxt, stop + 1)
+
+
+def heading_like(line: str) -> bool:
+    """Whether a line reads as an unnumbered heading: 4 to 30 Chinese characters and nothing else
+    (no punctuation, no figures, no field), as 加强基础设施建设."""
+    return 4 <= len(line) <= 30 and all("\u4e00" <= c <= "\u9fff" for c in line)
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
