@@ -19,12 +19,8 @@ from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from . import pipeline
 from .check import check
-from .graph import Iris
-from .iris import plan_iri
-from .sources import PlanSyntaxError
-from .store import memoised, to_ox, to_rdflib
+from .facts import Facts
 from .versions import Repository, Version
 
 ALLOWED_OPERATIONS = {"InsertData", "DeleteData", "DeleteWhere", "Modify"}
@@ -65,8 +61,13 @@ class Outcome:
     plan: str
     accepted: bool
     report: object  # plankg.validate.Report
-    candidate: Graph
+    facts: Facts    # the candidate, as the write path holds it (Oxigraph triples)
     version: Version | None = None
+
+    @property
+    def candidate(self) -> Graph:
+        """The candidate as an rdflib graph (made on first use)."""
+        return self.facts.graph()
 
 
 def _walk(node):
@@ -152,35 +153,45 @@ def check_update(update: SparqlUpdate) -> None:
                              "plan's own graph")
 
 
-def apply_update(graph: Graph, update: SparqlUpdate | str) -> Graph:
-    """The graph after a (checked) SPARQL Update, run by Oxigraph on a private in-memory copy."""
+def apply_update(graph: Graph | Facts, update: SparqlUpdate | str) -> Graph | Facts:
+    """The graph after a (checked) SPARQL Update, run by Oxigraph on a private in-memory copy.
+
+    Given plankg.facts.Facts, the result is Facts holding that store: nothing is converted."""
     if isinstance(update, str):
         update = SparqlUpdate(update)
     check_update(update)
+    old = Facts.from_graph(graph)
     store = ox.Store()
-    to = memoised(to_ox)
-    store.extend(ox.Quad(to(s), to(p), to(o), ox.DefaultGraph()) for s, p, o in graph)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in old.triples)
     try:
         store.update(update.text, base_iri=update.base)
     except (SyntaxError, ValueError, RuntimeError, OSError) as e:
         raise AmendmentError(f"the update failed: {str(e).splitlines()[0]}") from None
-    out = Graph()
-    for prefix, ns in graph.namespaces():
-        out.bind(prefix, ns)
-    back = memoised(to_rdflib)
-    out.addN((back(q.subject), back(q.predicate), back(q.object), out)
-             for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    return out
+    new = Facts(store=store, namespaces=_namespaces(old))
+    return new if isinstance(graph, Facts) else new.graph()
 
 
-def candidate(repo: Repository, plan: str, change, current: Graph | None = None) -> Graph:
-    """The plan as it would be after the change (nothing is written)."""
+def _namespaces(facts: Facts) -> list:
+    """The prefixes a new rdflib graph has, and those of ``facts``."""
+    g = Graph()
+    for prefix, ns in facts.namespaces():
+        g.bind(prefix, ns)
+    return list(g.namespaces())
+
+
+def candidate(repo: Repository, plan: str, change, current: Graph | Facts | None = None) -> Facts:
+    """The plan as it would be after the change (nothing is written), as plankg.facts.Facts."""
     if isinstance(change, SparqlUpdate):
-        result = apply_update(current if current is not None else repo.version_graph(plan), change)
+        old = current if current is not None else repo.version_facts(plan)
+        result = apply_update(Facts.from_graph(old), change)
     elif isinstance(change, RevisedText):
+        from . import pipeline  # the reading chain: only for a revised text
+        from .graph import Iris
+        from .sources import PlanSyntaxError
+
         try:
             meta = pipeline.find_meta(repo.settings, change.path, plan)
-            result = pipeline.build(change.path, repo.settings, meta=meta).graph
+            result = Facts.from_graph(pipeline.build(change.path, repo.settings, meta=meta).graph)
         except (PlanSyntaxError, pipeline.MetadataError) as e:
             raise AmendmentError(str(e)) from None
         built = str(Iris(repo.settings.base, meta.division_code, meta.year).plan)
@@ -189,7 +200,7 @@ def candidate(repo: Repository, plan: str, change, current: Graph | None = None)
     else:  # pragma: no cover - programming error
         raise TypeError(f"not a change: {change!r}")
     try:
-        found = str(plan_iri(result))
+        found = result.plan()
     except ValueError:
         raise AmendmentError(f"the change removes the plan node {plan} itself") from None
     if found != plan:
@@ -211,7 +222,7 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
     if accept and not (reason or "").strip():
         raise AmendmentError("an acknowledgement needs a reason (--reason TEXT / reason=)")
     repo.current(plan)  # a clear error for an unknown plan, before any work
-    old = repo.version_graph(plan)
+    old = repo.version_facts(plan)
     new = candidate(repo, plan, change, old)
     # only what the change touches is re-checked, against the report kept with the current version
     report = check(new, repo.settings, since=(old, repo.report_text(plan)))
@@ -245,7 +256,7 @@ def amend_from_file(settings, path: Path, plan: str | None, **options) -> Outcom
             plan = choose_plan(repo.plans(), plan, repo.root)
             outcome = amend(repo, plan, proposal(path), **options)
             if outcome.accepted:
-                repo.index(plan, outcome.candidate)
+                repo.index(plan, outcome.facts)
             return outcome
         finally:
             close(repo)
