@@ -117,8 +117,10 @@ class Facts:
 
 def union(*parts: Facts) -> Graph:
     """One rdflib graph of all the parts (a triple in several once), whose Oxigraph triples
-    :func:`twin` finds: the data graph a validation reads."""
-    g = Graph()
+    :func:`twin` finds: the data graph a validation reads. It is read, never written, and holds
+    no named graphs, so it lives in rdflib's SimpleMemory store: half the cost of filling and
+    reading the default one."""
+    g = Graph(store="SimpleMemory")
     seen: set = set()
     rdf, oxs = [], []
     for part in parts:

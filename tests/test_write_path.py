@@ -144,3 +144,11 @@ def test_plankg_amend_stores_and_indexes_what_the_rdflib_path_would(settings, bu
         from plankg.versions import close
 
         close(repo)
+
+
+def test_strings_are_quoted_as_rdflib_quotes_them(built):
+    from rdflib import Literal
+
+    odd = ['a"b', "a\\b", "a\nb", 'a\r\nb"', 'x"""y\nz', 'end"\n"', '\\"\n', 'q\n\\"', '"', "\r"]
+    for text in odd + [str(o) for o in built.graph.objects() if isinstance(o, Literal)]:
+        assert serialize.quote(text) == Literal(text).n3(), text
