@@ -1,6 +1,6 @@
-"""Chinese numerals a plan writes most (一 … 九十九, and 一百, 一千, 一万 … as magnitudes), valued
+"""Chinese numerals a plan writes most (零, 一 … 九十九, 两, and 一百, 一千, 一万 … as magnitudes), valued
 without cn2an: importing cn2an costs 0.5–1 s of every process that reads a plan, and almost every
-numeral in a plan is one of these. Anything else is left to cn2an (:func:`value` returns None);
+numeral in a plan is one of these. Anything else is left to cn2an;
 tests/test_write_path.py checks every entry against cn2an.
 """
 from __future__ import annotations
@@ -25,17 +25,16 @@ def _table() -> dict[str, int]:
 
 
 TABLE = _table()
-
-
-def value(numeral: str) -> int | None:
-    """The value of a numeral in the table, or None (then ask cn2an)."""
-    return TABLE.get(numeral)
+TABLE["零"] = 0
+LOOSE = {"两": 2}  # what cn2an's "normal" and "smart" modes read too ("strict" refuses it)
 
 
 def cn2an(numeral: str, mode: str = "strict"):
     """cn2an.cn2an(numeral, mode), answered from the table where it can be (cn2an is imported only
     for a numeral beyond it)."""
     known = TABLE.get(numeral)
+    if known is None and mode != "strict":
+        known = LOOSE.get(numeral)
     if known is not None:
         return known
     import cn2an as slow

@@ -134,7 +134,10 @@ def write(result: Build, out_dir: Path, settings: Settings) -> Path:
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / result.output_name
-    inferred = reason.infer(result.graph, reference.reasoned(settings, result.meta.division_code))
+    from .facts import Facts  # the inference runs on Oxigraph terms; the reference data is read by Oxigraph
+
+    derived = reason.derive(result.graph, reference.facts(settings, result.meta.division_code, reasoned=True))
+    inferred = Facts(derived, namespaces=list(Graph().namespaces()))  # written with a new graph's prefixes
     asserted_text, inferred_text = serialize.turtle(result.graph), serialize.turtle(inferred)
     atomic_write(target, asserted_text)
     atomic_write(target.with_suffix(".inferred.ttl"), inferred_text)

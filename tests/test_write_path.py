@@ -64,6 +64,11 @@ def test_the_numeral_table_says_what_cn2an_says():
 
     for written, value in numerals.TABLE.items():
         assert cn2an.cn2an(written, "strict") == cn2an.cn2an(written, "smart") == value, written
+    for written, value in numerals.LOOSE.items():
+        assert cn2an.cn2an(written, "normal") == cn2an.cn2an(written, "smart") == value, written
+        assert numerals.cn2an(written, "normal") == value
+        with pytest.raises(ValueError):  # strict mode refuses them, with or without the table
+            numerals.cn2an(written, "strict")
     assert numerals.cn2an("一百二十三", "strict") == 123  # beyond the table: cn2an answers
 
 
@@ -152,3 +157,8 @@ def test_strings_are_quoted_as_rdflib_quotes_them(built):
     odd = ['a"b', "a\\b", "a\nb", 'a\r\nb"', 'x"""y\nz', 'end"\n"', '\\"\n', 'q\n\\"', '"', "\r"]
     for text in odd + [str(o) for o in built.graph.objects() if isinstance(o, Literal)]:
         assert serialize.quote(text) == Literal(text).n3(), text
+
+
+def test_plankg_build_writes_the_inferred_graph_the_rdflib_path_wrote(settings, built):
+    written = (settings.build_dir / built.output_name).with_suffix(".inferred.ttl").read_text(encoding="utf-8")
+    assert written == serialize.turtle(reason.infer(built.graph, reference.reasoned(settings, "500103")))
