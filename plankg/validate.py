@@ -46,9 +46,17 @@ def validate(data: Graph, shapes: Graph | None = None, focus_nodes=None) -> Repo
     if config.validator() == "fast":
         report = _fast(focused, shapes, focus_nodes)
     if report is None:
-        report = _pyshacl(focused, shapes, focus_nodes)
+        report = _pyshacl(focused if focused.store.context_aware else _focused(_in_memory(data)), shapes, focus_nodes)
     _tag_languages(report, shapes)
     return _report(focused, report, list(report.subjects(RDF.type, SH.ValidationResult)), shapes)
+
+
+def _in_memory(data: Graph) -> Graph:
+    """A copy of ``data`` in rdflib's default store: pySHACL needs a context-aware one, and the
+    data graph of an amendment (plankg.facts.union) is in SimpleMemory."""
+    copy = Graph()
+    copy += data
+    return copy
 
 
 def _pyshacl(data: Graph, shapes: Graph, focus_nodes) -> Graph:

@@ -162,3 +162,16 @@ def test_strings_are_quoted_as_rdflib_quotes_them(built):
 def test_plankg_build_writes_the_inferred_graph_the_rdflib_path_wrote(settings, built):
     written = (settings.build_dir / built.output_name).with_suffix(".inferred.ttl").read_text(encoding="utf-8")
     assert written == serialize.turtle(reason.infer(built.graph, reference.reasoned(settings, "500103")))
+
+
+def test_the_data_graph_of_a_change_gets_pyshacls_report(settings, built, monkeypatch):
+    """The data graph (facts.union, in SimpleMemory, its Oxigraph twin read by the fast path)
+    gets from the fast path exactly what pySHACL reports on it."""
+    new = amend.apply_update(Facts.from_turtle(settings.build_dir / built.output_name), NO_LEAD)
+    data = union(new, reference.facts(settings, "500103"))
+    monkeypatch.setenv("PLANKG_VALIDATOR", "pyshacl")
+    by_pyshacl = validate(data)
+    monkeypatch.setenv("PLANKG_VALIDATOR", "fast")
+    fast = validate(data)
+    assert not fast.conforms and findings(fast) == findings(by_pyshacl)
+    assert fast.to_text() == by_pyshacl.to_text()
