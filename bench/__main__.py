@@ -1,17 +1,17 @@
-"""python -m bench [all|checks|scale|soak] [--quick] [--sizes 1,10,100,1000] [--repeat K]
+"""python -m bench [all|checks|scale|goals|soak] [--quick] [--sizes 1,10,100,1000] [--repeat K]
 
 Writes each result table to bench/results/ and prints it. ``all`` (the default) runs the checks
 on the bundled plan and the scale benchmark; ``--quick`` keeps to 1 and 10 plans and fewer runs
 (under 3 minutes on a 2-core machine). ``soak`` (not part of ``all``) runs the write path as
 deployed: updates under readers, then kill -9 of the server and of ``plankg amend``
-(``--accepted 200 --rejected 50 --kills 20`` by default; about 20 minutes).
+(``--accepted 200 --rejected 50 --kills 20`` by default; about 20 minutes). ``goals`` (not part
+of ``all``, whose scale table opens with them) measures only issue 22's goals, in about two minutes.
 """
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from .timing import RESULTS
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -32,7 +32,7 @@ def _write(name: str, text: str) -> None:
 
 def main(argv=None, prog: str = "python -m bench") -> None:
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", default="all", choices=["all", "checks", "scale", "soak"])
+    parser.add_argument("what", nargs="?", default="all", choices=["all", "checks", "scale", "goals", "soak"])
     parser.add_argument("--quick", action="store_true", help="1 and 10 plans, fewer runs, no owlrl references")
     parser.add_argument("--sizes", type=_sizes, help="numbers of plans for the scale benchmark (default 1,10,100,1000)")
     parser.add_argument("--repeat", type=int, help="runs per figure (default: checks 5, scale 3; --quick 2)")
@@ -56,6 +56,10 @@ def main(argv=None, prog: str = "python -m bench") -> None:
         name = "scale-quick" if args.quick and not args.sizes else "scale" if sizes == scale.FULL else (
             "scale-" + "-".join(map(str, sizes)))
         _write(f"{name}.md", scale.run(sizes, args.repeat or (2 if args.quick else 3), args.quick, command))
+    if args.what == "goals":
+        from . import write_path
+
+        _write("goals.md", write_path.run(args.repeat or 5, command))
     if args.what == "soak":
         from . import soak
 

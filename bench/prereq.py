@@ -18,6 +18,7 @@ NEEDS = {  # benchmark → tools it runs
     "server": ("pyoxigraph", "oxigraph", "wrk"),
     "checks": ("pyoxigraph",),
     "soak": ("pyoxigraph",),
+    "goals": ("pyoxigraph",),
 }
 HOW = {
     "wrk": "the HTTP load generator `wrk`: apt-get install wrk (Debian, Ubuntu; brew install wrk on macOS)",

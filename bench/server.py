@@ -31,7 +31,7 @@ from plankg.server.run import prepare
 from .prereq import require, tool
 from .serving import BIN, Server, free_port, plankg_env
 
-from .__main__ import RESULTS
+from .timing import RESULTS
 
 QUERY = ("PREFIX plan: <https://w3id.org/plankg/ontology#> "
          "SELECT ?task ?number WHERE { ?task plan:number ?number } ORDER BY ?number LIMIT 10")

@@ -166,7 +166,9 @@ def template(settings: Settings) -> Path:
     (plan,) = repo.plans()
     files = {}  # the plan's own files (their names hold its key), with their modification times
     for path in sorted(own.store_dir.rglob("*")):
-        if path.is_file() and plan_key(plan) in str(path.relative_to(own.store_dir)):
+        rel = path.relative_to(own.store_dir)
+        # the search index (SQLite, binary) is left out: it is made again on first use
+        if path.is_file() and plan_key(plan) in str(rel) and rel.parts[0] != "search":
             files[str(path.relative_to(own.store_dir))] = path.stat().st_mtime_ns
             _made((tmp / "files" / path.relative_to(own.store_dir)).parent)
             shutil.copy2(path, tmp / "files" / path.relative_to(own.store_dir))

@@ -5,6 +5,9 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"  # where each benchmark writes its table
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,8 @@ from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from . import pipeline
 from .check import check
-from .graph import Iris
-from .iris import plan_iri
-from .sources import PlanSyntaxError
-from .store import memoised, to_ox, to_rdflib
+from .facts import Facts
 from .versions import Repository, Version
 
 ALLOWED_OPERATIONS = {"InsertData", "DeleteData", "DeleteWhere", "Modify"}
@@ -82,11 +78,16 @@ class Outcome:
     plan: str
     accepted: bool
     report: object  # plankg.validate.Report; None when nothing changed
-    candidate: Graph
+    facts: Facts    # the candidate, as the write path holds it (Oxigraph triples)
     version: Version | None = None
     standing: str | None = None  # the report kept with the current version (Turtle), to tell new results apart
     changed: bool = True  # False: the candidate is the current version (nothing was checked or stored)
     acknowledged: list = field(default_factory=list)  # results newly acknowledged, for the record
+
+    @property
+    def candidate(self) -> Graph:
+        """The candidate as an rdflib graph (made on first use)."""
+        return self.facts.graph()
 
 
 def _walk(node):
@@ -178,37 +179,47 @@ def check_update(update: SparqlUpdate) -> None:
                              "plan's own graph")
 
 
-def apply_update(graph: Graph, update: SparqlUpdate | str) -> Graph:
-    """The graph after a (checked) SPARQL Update, run by Oxigraph on a private in-memory copy."""
+def apply_update(graph: Graph | Facts, update: SparqlUpdate | str) -> Graph | Facts:
+    """The graph after a (checked) SPARQL Update, run by Oxigraph on a private in-memory copy.
+
+    Given plankg.facts.Facts, the result is Facts holding that store: nothing is converted."""
     if isinstance(update, str):
         update = SparqlUpdate(update)
     check_update(update)
+    old = Facts.from_graph(graph)
     store = ox.Store()
-    to = memoised(to_ox)
-    store.extend(ox.Quad(to(s), to(p), to(o), ox.DefaultGraph()) for s, p, o in graph)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in old.triples)
     try:
         store.update(update.text, base_iri=update.base)
     except (SyntaxError, ValueError, RuntimeError, OSError) as e:
         raise AmendmentError(f"the update failed: {str(e).splitlines()[0]}") from None
-    out = Graph()
-    for prefix, ns in graph.namespaces():
-        out.bind(prefix, ns)
-    back = memoised(to_rdflib)
-    out.addN((back(q.subject), back(q.predicate), back(q.object), out)
-             for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    return out
+    new = Facts(store=store, namespaces=_namespaces(old))
+    return new if isinstance(graph, Facts) else new.graph()
 
 
-def candidate(repo: Repository, plan: str, change, current: Graph | None = None) -> Graph:
-    """The plan as it would be after the change (nothing is written)."""
+def _namespaces(facts: Facts) -> list:
+    """The prefixes a new rdflib graph has, and those of ``facts``."""
+    g = Graph()
+    for prefix, ns in facts.namespaces():
+        g.bind(prefix, ns)
+    return list(g.namespaces())
+
+
+def candidate(repo: Repository, plan: str, change, current: Graph | Facts | None = None) -> Facts:
+    """The plan as it would be after the change (nothing is written), as plankg.facts.Facts."""
     if isinstance(change, SparqlUpdate):
-        result = apply_update(current if current is not None else repo.version_graph(plan), change)
+        old = current if current is not None else repo.version_facts(plan)
+        result = apply_update(Facts.from_graph(old), change)
     elif isinstance(change, BuiltText):
-        result = change.graph
+        result = Facts.from_graph(change.graph)
     elif isinstance(change, RevisedText):
+        from . import pipeline  # the reading chain: only for a revised text
+        from .graph import Iris
+        from .sources import PlanSyntaxError
+
         try:
             meta = pipeline.find_meta(repo.settings, change.path, plan)
-            result = pipeline.build(change.path, repo.settings, meta=meta).graph
+            result = Facts.from_graph(pipeline.build(change.path, repo.settings, meta=meta).graph)
         except (PlanSyntaxError, pipeline.MetadataError) as e:
             raise AmendmentError(str(e)) from None
         built = str(Iris(repo.settings.base, meta.division_code, meta.year).plan)
@@ -217,7 +228,7 @@ def candidate(repo: Repository, plan: str, change, current: Graph | None = None)
     else:  # pragma: no cover - programming error
         raise TypeError(f"not a change: {change!r}")
     try:
-        found = str(plan_iri(result))
+        found = result.plan()
     except ValueError:
         raise AmendmentError(f"the change removes the plan node {plan} itself") from None
     if found != plan:
@@ -225,15 +236,20 @@ def candidate(repo: Repository, plan: str, change, current: Graph | None = None)
     return result
 
 
-def same(a: Graph, b: Graph) -> bool:
-    """Whether two graphs say the same (graph isomorphism; without blank nodes, set equality)."""
+def same(a, b) -> bool:
+    """Whether two graphs (rdflib or plankg.facts.Facts) say the same: graph isomorphism; without
+    blank nodes, set equality of their triples."""
     if len(a) != len(b):
         return False
+    if isinstance(a, Facts) and isinstance(b, Facts):
+        if not any(isinstance(t, ox.BlankNode) for f in (a, b) for tr in f.triples for t in tr):
+            return set(a.triples) == set(b.triples)
+        a, b = a.graph(), b.graph()
     if not any(isinstance(t, BNode) for g in (a, b) for triple in g for t in triple):
         return set(a) == set(b)
     from rdflib.compare import isomorphic
 
-    return isomorphic(a, b)
+    return isomorphic(a.graph() if isinstance(a, Facts) else a, b.graph() if isinstance(b, Facts) else b)
 
 
 def evaluate(repo: Repository, plan: str, change, *, accept=(), reason: str | None = None) -> Outcome:
@@ -243,7 +259,7 @@ def evaluate(repo: Repository, plan: str, change, *, accept=(), reason: str | No
     if accept and not (reason or "").strip():
         raise AmendmentError("an acknowledgement needs a reason (--reason TEXT / reason=)")
     repo.current(plan)  # a clear error for an unknown plan, before any work
-    old = repo.version_graph(plan)
+    old = repo.version_facts(plan)
     new = candidate(repo, plan, change, old)
     if same(old, new):
         return Outcome(plan, False, None, new, changed=False)
@@ -258,7 +274,7 @@ def record(repo: Repository, outcome: Outcome, change, *, agent: str, message: s
            reason: str | None = None) -> Version:
     """Store an accepted outcome as the plan's next version, with its PROV record."""
     used = change.text if isinstance(change, SparqlUpdate) else change.path.name
-    outcome.version = repo.commit(outcome.plan, outcome.candidate, agent=agent, message=message, used=used,
+    outcome.version = repo.commit(outcome.plan, outcome.facts, agent=agent, message=message, used=used,
                                   report=outcome.report, hooks=hooks,
                                   acknowledged=[(r, reason) for r in outcome.acknowledged])
     return outcome.version
@@ -310,7 +326,7 @@ def amend_from_file(settings, path: Path, plan: str | None, **options) -> Outcom
 
                 raise AmendmentError(sparql(path, change.text, e.syntax), e.syntax) from None
             if outcome.accepted:
-                repo.index(plan, outcome.candidate)
+                repo.index(plan, outcome.facts)
             return outcome
         finally:
             close(repo)

@@ -17,6 +17,7 @@ from . import pipeline
 from .amend import BuiltText, Outcome, evaluate, record
 from .check import check
 from .config import Settings
+from .facts import Facts
 from .versions import Repository, close, write_lock
 
 AGENT = "plankg build"
@@ -43,7 +44,7 @@ def _evaluate(repo: Repository, result: pipeline.Build) -> Built:
     if plan in repo.plans():
         return Built(result, evaluate(repo, plan, BuiltText(Path(result.plan.path), result.graph)), False)
     report = check(result.graph, repo.settings)
-    return Built(result, Outcome(plan, report.conforms, report, result.graph), True)
+    return Built(result, Outcome(plan, report.conforms, report, Facts.from_graph(result.graph)), True)
 
 
 def build(settings: Settings, sources: list[Path], meta=None, *, message: str | None = None) -> list[Built]:

@@ -12,23 +12,25 @@ from rdflib import Graph
 
 from . import reference
 from .config import Settings
-from .iris import district_of, plan_iri
+from .facts import Facts, union
+from .iris import district_of
 
 
-def check(plan: Graph, settings: Settings, *, validate=None, since: tuple | None = None):
+def check(plan: Graph | Facts, settings: Settings, *, validate=None, since: tuple | None = None):
     """The validation report (plankg.validate.Report) of ``plan`` with its district's reference data.
 
     ``validate(data) -> Report`` replaces plankg.validate.validate (tests pass a quicker one).
     ``since=(old_graph, kept_report_text)``: ``plan`` is a change of ``old_graph``, whose report is
     ``kept_report_text`` (or None); only what the change touches is checked again.
+    ``plan`` and ``old_graph`` may be rdflib graphs or plankg.facts.Facts (then the data graph is
+    made from Oxigraph terms once, and the fast path reads them without converting them again).
     """
+    facts = Facts.from_graph(plan)
     try:
-        district = district_of(settings.base, plan_iri(plan))
+        district = district_of(settings.base, facts.plan())
     except ValueError:  # no plan:Plan in it: checked against every district's units
         district = None
-    data = Graph()
-    data += plan
-    data += reference.graph(settings, district)
+    data = union(facts, reference.facts(settings, district))
     if since is not None:
         from .validate import stored_report, validate_change  # pySHACL: only where a check runs
 

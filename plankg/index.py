@@ -72,8 +72,9 @@ class Index(History):
         if self._store is not None:
             self._index(plan, graph, history)
 
-    def index(self, plan: str, graph: Graph) -> None:
-        """Put the version just committed (``graph``, still in memory) into the index, then sync
+    def index(self, plan: str, graph) -> None:
+        """Put the version just committed (``graph``, still in memory: an rdflib graph or
+        plankg.facts.Facts) into the index, then sync
         the rest: cheaper than opening the index first, which would re-read the version's file."""
         if self._store is None:
             self._open_store()
@@ -134,8 +135,13 @@ class Index(History):
             store.replace_graphs(dict(items[i:i + 100]))
         return sorted(graphs)
 
-    def _index(self, plan: str, graph: Graph, history: Graph) -> None:
-        inferred = reason.infer(graph, self.reference_for(plan))
+    def _index(self, plan: str, graph, history: Graph) -> None:
+        """Put a version (an rdflib graph or plankg.facts.Facts) and what the ontology implies for
+        it into the index: inferred and written as Oxigraph triples, never converted to rdflib."""
+        from .facts import Facts
+
+        graph = Facts.from_graph(graph)
+        inferred = Facts(reason.derive(graph, reference.facts(self.settings, self.district_of(plan), reasoned=True)))
         h = Graph()
         h += history
         current = self.history(plan)[-1]

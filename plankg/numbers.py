@@ -6,7 +6,8 @@ account. A number is
   * a Roman numeral before 类 or 级 (``II类``);
   * a run of Chinese numeral characters, unless it lies inside a word of cue:not-a-number
     (一体, 一批, 统一, 零售 …: dictionary words whose numeral counts nothing).
-Chinese numerals are valued by cn2an; the word tables live in Turtle so stewards can extend them.
+Chinese numerals are valued by plankg.numerals (cn2an beyond its table); the word tables live in Turtle so
+stewards can extend them.
 """
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-import cn2an
 from rdflib import Graph, Namespace, URIRef
 
 from . import resources
+from .numerals import cn2an
 from .vocab import PLAN, QK, QUDT, RDF, UNIT
 
 CUE = Namespace("https://w3id.org/plankg/def/target-cue/")
@@ -102,9 +103,10 @@ def covering(text: str, start: int, end: int, candidates: tuple[str, ...]) -> tu
 
 
 def chinese_value(numeral: str) -> Decimal | None:
-    """The value of a Chinese numeral run by cn2an (``千亿`` is read as 一千亿); None if not a numeral."""
+    """The value of a Chinese numeral (``千亿`` is read as 一千亿); None if not a numeral."""
+    whole = ("一" + numeral) if numeral[0] in "百千万亿" else numeral
     try:
-        return Decimal(cn2an.cn2an(("一" + numeral) if numeral[0] in "百千万亿" else numeral, "normal"))
+        return Decimal(cn2an(whole, "normal"))
     except (ValueError, KeyError):
         return None
 
@@ -113,7 +115,7 @@ def _arabic_value(written: str) -> Decimal:
     plain = unicodedata.normalize("NFKC", written)
     digits = re.match(r"[0-9.]+", plain).group()
     magnitude = plain[len(digits):]
-    value = Decimal(digits) * (Decimal(cn2an.cn2an("一" + magnitude, "normal")) if magnitude else 1)
+    value = Decimal(digits) * (Decimal(cn2an("一" + magnitude, "normal")) if magnitude else 1)
     return plain_decimal(value)
 
 

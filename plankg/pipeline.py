@@ -139,7 +139,10 @@ def write(result: Build, out_dir: Path, settings: Settings, *, only_changed: boo
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / result.output_name
-    inferred = reason.infer(result.graph, reference.reasoned(settings, result.meta.division_code))
+    from .facts import Facts  # the inference runs on Oxigraph terms; the reference data is read by Oxigraph
+
+    derived = reason.derive(result.graph, reference.facts(settings, result.meta.division_code, reasoned=True))
+    inferred = Facts(derived, namespaces=list(Graph().namespaces()))  # written with a new graph's prefixes
     for path, text in ((target, serialize.turtle(result.graph)),
                        (target.with_suffix(".inferred.ttl"), serialize.turtle(inferred))):
         if not (only_changed and path.is_file() and path.read_text(encoding="utf-8") == text):

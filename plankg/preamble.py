@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import cn2an
 from rdflib import Graph, Literal, URIRef
 
 from . import target_graph, targets
+from .numerals import cn2an
 from .graph import Iris, PlanMeta, _int
 from .reading import PlanText
 from .vocab import DCTERMS, PLAN, QUDT, RDF, RDFS
@@ -46,7 +46,7 @@ class Declared:
 
 def _number(written: str) -> int:
     digits = written.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    return int(digits) if digits.isdigit() else int(cn2an.cn2an(written, "smart"))
+    return int(digits) if digits.isdigit() else int(cn2an(written, "smart"))
 
 
 def lines(plan: PlanText) -> list[str]:

@@ -149,9 +149,10 @@ class PlanText:
 
 
 def chinese_number(numeral: str) -> int:
-    """三 → 3, 十二 → 12 (cn2an, strict mode)."""
-    import cn2an  # slow to import: only when a plan is read
-    return int(cn2an.cn2an(numeral, "strict"))
+    """三 → 3, 十二 → 12 (plankg.numerals' table, else cn2an in strict mode)."""
+    from .numerals import cn2an
+
+    return int(cn2an(numeral, "strict"))
 
 
 def ascii_digits(s: str) -> str:

@@ -16,11 +16,13 @@ store keeps them in separate named graphs) and inference can be rebuilt at any t
 """
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 from rdflib import Graph
 
 from . import resources
-from .store import memoised, to_ox, to_rdflib
+from .store import memoised, to_rdflib
 
 
 def rules() -> list[str]:
@@ -28,27 +30,42 @@ def rules() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in resources.listing("ontology/rules", ".rq")]
 
 
-def infer(asserted: Graph, ontology: Graph, max_rounds: int = 10) -> Graph:
-    """The triples the rules derive from ``asserted`` + ``ontology`` that neither already holds."""
+def derive(asserted, ontology, max_rounds: int = 10) -> list:
+    """The triples (pyoxigraph) the rules derive from ``asserted`` + ``ontology`` (each a
+    plankg.facts.Facts or an rdflib graph) that neither already holds.
+
+    Each rule runs in Oxigraph as a SPARQL INSERT of its CONSTRUCT template, all of them in turn,
+    until a round adds nothing: what the CONSTRUCTs would find, without a triple leaving Oxigraph
+    until the end."""
+    from .facts import Facts
+
     store = ox.Store()
-    default = ox.DefaultGraph()
-    to = memoised(to_ox)  # terms recur (a plan names the same units and classes hundreds of times)
-    store.extend(ox.Quad(to(s), to(p), to(o), default) for g in (asserted, ontology) for s, p, o in g)
-    new: list[ox.Quad] = []
-    queries = rules()
+    given = {t for g in (asserted, ontology) for t in Facts.from_graph(g).triples}
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in given)
+    updates = inserts()
     for _ in range(max_rounds):
-        fresh = []
-        for q in queries:
-            found = {ox.Quad(t.subject, t.predicate, t.object, default) for t in store.query(q)}
-            found = [quad for quad in found if quad not in store]
-            store.extend(found)
-            fresh += found
-        new += fresh
-        if not fresh:
+        size = len(store)
+        for update in updates:
+            store.update(update)
+        if len(store) == size:
             break
+    return [q.triple for q in store if q.triple not in given]
+
+
+def inserts() -> list[str]:
+    """The rules as SPARQL Updates: each ``CONSTRUCT {template} WHERE`` as ``INSERT {template} WHERE``."""
+    return [_CONSTRUCT.sub("INSERT", rule, count=1) for rule in rules()]
+
+
+_CONSTRUCT = re.compile(r"^CONSTRUCT\b", re.M)
+
+
+def infer(asserted: Graph, ontology: Graph, max_rounds: int = 10) -> Graph:
+    """The triples the rules derive from ``asserted`` + ``ontology`` that neither already holds,
+    as an rdflib graph (:func:`derive` keeps them in Oxigraph)."""
     out = Graph()
     back = memoised(to_rdflib)
-    out.addN((back(q.subject), back(q.predicate), back(q.object), out) for q in new)
+    out.addN((back(t.subject), back(t.predicate), back(t.object), out) for t in derive(asserted, ontology, max_rounds))
     return out
 
 

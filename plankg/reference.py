@@ -24,6 +24,7 @@ from rdflib import Graph, URIRef
 
 from . import reason, resources
 from .config import Settings
+from .facts import Facts
 from .files import atomic_write
 from .iris import rebase
 from .store import read_turtle
@@ -33,6 +34,7 @@ ONTOLOGY_FILES = ("ontology/plankg.ttl", "ontology/body-types.ttl", "ontology/ta
 KEPT = 8  # graphs kept per process (a server amends plans of a few districts at a time)
 
 _kept: "OrderedDict[str, Graph]" = OrderedDict()  # digest → graph
+_kept_facts: OrderedDict = OrderedDict()  # digest → plankg.facts.Facts
 
 
 def files(settings: Settings, district: str | None = None, *, further: bool = True) -> list[Path]:
@@ -61,13 +63,44 @@ def digest(settings: Settings, district: str | None = None, *, further: bool = F
 
 def graph(settings: Settings, district: str | None = None, *, further: bool = True) -> Graph:
     """Ontology, concept schemes, registry, districts, indicators and linksets, as written."""
-    key = "plain-" + digest(settings, district, further=further)
+    key = _plain_key(settings, district, further)
     return _made(key, settings, lambda: _assemble(settings, district, further))
+
+
+def _plain_key(settings: Settings, district: str | None, further: bool) -> str:
+    return "plain-" + digest(settings, district, further=further)
+
+
+def _reasoned_key(settings: Settings, district: str | None, further: bool) -> str:
+    return "reasoned-" + _hash(digest(settings, district, further=further), _inference_digest())
+
+
+def facts(settings: Settings, district: str | None = None, *, reasoned: bool = False, further: bool = True) -> Facts:
+    """:func:`graph` (or, ``reasoned=True``, :func:`reasoned`) as plankg.facts.Facts: read by
+    Oxigraph from the cache folder, so the write path makes no rdflib terms of it unless a check
+    asks for its graph (then made once and kept with the Facts)."""
+    key = (_reasoned_key if reasoned else _plain_key)(settings, district, further)
+    hit = _kept_facts.get(key)
+    if hit is None:
+        cached = _cached(settings, key)
+        if key in _kept or not cached.is_file():
+            made = globals()["reasoned"] if reasoned else graph
+            hit = Facts(graph=made(settings, district, further=further))
+        else:
+            hit = Facts.from_turtle(cached)
+        _kept_facts[key] = hit
+        while len(_kept_facts) > KEPT:
+            _kept_facts.popitem(last=False)
+    return hit
+
+
+def _cached(settings: Settings, key: str) -> Path:
+    return settings.cache_dir / "reference" / (key.replace(":", "-") + ".nt")
 
 
 def reasoned(settings: Settings, district: str | None = None, *, further: bool = True) -> Graph:
     """The same plus what the ontology implies for it: what a plan's inference runs against."""
-    key = "reasoned-" + _hash(digest(settings, district, further=further), _inference_digest())
+    key = _reasoned_key(settings, district, further)
 
     def make():
         g = Graph()
@@ -104,7 +137,7 @@ def _made(key: str, settings: Settings, make) -> Graph:
     if hit is not None:
         _kept.move_to_end(key)
         return hit
-    cached = settings.cache_dir / "reference" / (key.replace(":", "-") + ".nt")
+    cached = _cached(settings, key)
     if cached.is_file():
         g = read_turtle(cached)
     else:

@@ -29,6 +29,18 @@ def _object_key(term) -> tuple:
     return (0,) + natural_key(term)
 
 
+def quote(text: str) -> str:
+    """``text`` as a Turtle string, written as rdflib's ``Literal(text).n3()`` writes it (long
+    quotes when it holds a line break), without making a Literal for each of a plan's 10,000
+    strings; tests/test_write_path.py compares the two."""
+    if "\n" not in text:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r") + '"'
+    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if body.endswith('"') and not body.endswith('\\"'):
+        body = body[:-1] + '\\"'
+    return '"""' + body.replace("\r", "\\r") + '"""'
+
+
 class _Writer:
     def __init__(self, graph: Graph):
         self.prefixes = sorted(((p, str(ns)) for p, ns in graph.namespaces() if p),
@@ -55,7 +67,7 @@ class _Writer:
             return self.iri(term)
         if isinstance(term, BNode):
             return f"_:{term}"
-        quoted = Literal(str(term)).n3()
+        quoted = quote(str(term))
         if term.language:
             return f"{quoted}@{term.language}"
         if term.datatype:

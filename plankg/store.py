@@ -172,7 +172,8 @@ class Store:
     # -- writing --------------------------------------------------------------
 
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> None:
-        """Replace the content of each named graph, all in one transaction.
+        """Replace the content of each named graph (an rdflib graph or plankg.facts.Facts), all in
+        one transaction.
 
         Only the difference is written (an amendment changes a few triples of thousands): dropping
         and rewriting whole graphs leaves RocksDB tombstones that slow every later write.
@@ -182,7 +183,8 @@ class Store:
         for name, g in graphs.items():
             graph = ox.NamedNode(name)
             old = {q.triple for q in self.ox.quads_for_pattern(None, None, None, graph)}
-            new = {ox.Triple(to(s), to(p), to(o)) for s, p, o in g}
+            held = getattr(g, "triples", None)  # plankg.facts.Facts holds Oxigraph triples: none to convert
+            new = set(held) if isinstance(held, list) else {ox.Triple(to(s), to(p), to(o)) for s, p, o in g}
             if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in old | new):
                 dropped.append(f"DROP SILENT GRAPH <{name}>")  # blank nodes cannot be deleted as data
                 old = set()

@@ -46,10 +46,18 @@ def validate(data: Graph, shapes: Graph | None = None, focus_nodes=None) -> Repo
     if config.validator() == "fast":
         report = _fast(focused, shapes, focus_nodes)
     if report is None:
-        report = _pyshacl(focused, shapes, focus_nodes)
+        report = _pyshacl(focused if focused.store.context_aware else _focused(_in_memory(data)), shapes, focus_nodes)
     validate_reading.add_results(focused, report, focus_nodes)  # lines of the text not read: SourceLineRead
     _tag_languages(report, shapes)
     return _report(focused, report, list(report.subjects(RDF.type, SH.ValidationResult)), shapes)
+
+
+def _in_memory(data: Graph) -> Graph:
+    """A copy of ``data`` in rdflib's default store: pySHACL needs a context-aware one, and the
+    data graph of an amendment (plankg.facts.union) is in SimpleMemory."""
+    copy = Graph()
+    copy += data
+    return copy
 
 
 def _pyshacl(data: Graph, shapes: Graph, focus_nodes) -> Graph:
@@ -101,35 +109,51 @@ _GLOBAL = {PLAN.number, PLAN.sourceLine, PLAN.inPlan, PLAN.taskId, PLAN.sequence
 _STRUCTURE = (PLAN.Task, PLAN.Section, PLAN.Subsection)
 
 
-def validate_change(old: Graph, new: Graph, data: Graph, previous: Graph | None) -> Report:
+def validate_change(old, new, data: Graph, previous: Graph | None) -> Report:
     """The report on ``data`` (``new`` + the reference graph), re-checking only what changed.
 
     Args:
-        old, new: the plan's graph before and after the change.
+        old, new: the plan's graph before and after the change (rdflib graphs or
+            plankg.facts.Facts: what changed is worked out on Oxigraph terms either way).
         previous: the stored report on ``old`` (its sh:ValidationReport graph); None checks in full.
     """
-    changed = set(new) ^ set(old)
+    from .facts import Facts
+    from .store import memoised, to_rdflib
+
+    old, new = Facts.from_graph(old), Facts.from_graph(new)
+    before, after = set(old.triples), set(new.triples)
+    changed = before ^ after
+    t = _ox_terms()
 
     def structural(node) -> bool:
-        return any((node, RDF.type, c) in g for g in (new, old) for c in _STRUCTURE)
+        return any(ox_triple(node, t["type"], c) in g for g in (after, before) for c in t["structure"])
 
-    if previous is None or any((p in _GLOBAL and structural(s)) or (p == RDF.type and o in _STRUCTURE)
+    ox_triple = t["triple"]
+    if previous is None or any((p in t["global"] and structural(s)) or (p == t["type"] and o in t["structure"])
                                for s, p, o in changed):
         return validate(data)
-    subjects = {s for s, _, _ in changed}
-    touched = subjects | {o for _, _, o in changed if isinstance(o, URIRef)}
+    subjects = {x.subject for x in changed}
+    touched = subjects | {x.object for x in changed if t["is_iri"](x.object)}
     # the tasks whose own triples changed, or those of a part of theirs (a mention, a target)
-    tasks = {t for g in (old, new) for x in subjects
-             for t in (x, *g.subjects(None, x)) if (t, RDF.type, PLAN.Task) in g}
+    tasks = set()
+    for g in (before, after):
+        pointing: dict = {}
+        for x in g:
+            if x.object in subjects:
+                pointing.setdefault(x.object, set()).add(x.subject)
+        tasks |= {n for x in subjects for n in (x, *pointing.get(x, ())) if ox_triple(n, t["type"], t["task"]) in g}
+    out = new.outgoing()
     focus = set(touched)
     for task in tasks:
         focus.add(task)
-        for part in new.objects(task, None):
-            if isinstance(part, URIRef):
+        for _, part in out.get(task, ()):
+            if t["is_iri"](part):
                 focus.add(part)
-                focus.update(new.objects(part, PLAN.refersTo))
-    focus.update(new.objects(None, PLAN.headlineTarget))
-    present = {n for n in focus if (n, None, None) in new}
+                focus.update(o for p, o in out.get(part, ()) if p == t["refers"])
+    focus.update(x.object for x in after if x.predicate == t["headline"])
+    present = {n for n in focus if n in out}
+    back = memoised(to_rdflib)
+    focus, present = {back(n) for n in focus}, {back(n) for n in present}
     shapes = shapes_graph()
     partial = validate(data, focus_nodes=sorted(present))
     kept = [n for n in previous.subjects(RDF.type, SH.ValidationResult)
@@ -139,6 +163,19 @@ def validate_change(old: Graph, new: Graph, data: Graph, previous: Graph | None)
     merged += previous
     return _report(_focused(data), merged, kept + list(partial.graph.subjects(RDF.type, SH.ValidationResult)),
                    shapes)
+
+
+@lru_cache(maxsize=1)
+def _ox_terms() -> dict:
+    """The terms :func:`validate_change` looks for, as pyoxigraph terms."""
+    import pyoxigraph as ox
+
+    def node(term):
+        return ox.NamedNode(str(term))
+    return {"type": node(RDF.type), "task": node(PLAN.Task), "refers": node(PLAN.refersTo),
+            "headline": node(PLAN.headlineTarget), "structure": tuple(node(c) for c in _STRUCTURE),
+            "global": {node(p) for p in _GLOBAL}, "triple": ox.Triple,
+            "is_iri": lambda term: isinstance(term, ox.NamedNode)}
 
 
 def stored_report(text: str) -> Graph:

@@ -91,3 +91,25 @@ class Repository(Index):
         for prefix, ns in PREFIXES.items():
             graph.bind(prefix, ns)
         return graph
+
+    def version_facts(self, plan: str):
+        """The current version's asserted triples as plankg.facts.Facts: read by Oxigraph from
+        the index if it is open, else from the version's file, with no rdflib terms made."""
+        from .facts import Facts
+
+        namespaces = _prefixes()
+        if self._store is not None:
+            store = self._store.ox
+            import pyoxigraph as ox
+
+            return Facts([q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(f"{plan}/graph"))],
+                         namespaces=namespaces)
+        return Facts.from_turtle(self.current(plan).path, namespaces=namespaces)
+
+
+def _prefixes() -> list:
+    """The prefixes :meth:`Repository.version_graph` binds (with rdflib's own)."""
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    return list(g.namespaces())

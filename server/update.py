@@ -187,7 +187,7 @@ def update():
             outcome = amend.amend(repo, plan, change, agent=agent, message=message,
                                   accept=request.values.getlist("accept"), reason=request.values.get("reason"))
             if outcome.accepted:
-                repo.index(plan, outcome.candidate)
+                repo.index(plan, outcome.facts)  # the candidate as Oxigraph holds it: nothing converted
                 snapshots.write_reports(repo, given={plan: outcome.report})
                 path = snapshots.publish(repo, locked=True, reports=False)
                 mirrored = mirror(engine, path)

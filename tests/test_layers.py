@@ -23,8 +23,9 @@ OVER_MAX_FOR_NOW: set[str] = set()
 
 # Bottom to top. Names are modules of plankg; "server" stands for every module of plankg.server.
 LAYERS = [
-    ("foundation", {"config", "resources", "files", "serialize", "tables", "vocab", "iris", "syntax_errors"}),
-    ("store", {"store"}),
+    ("foundation", {"config", "resources", "files", "serialize", "tables", "vocab", "iris", "syntax_errors",
+                    "numerals"}),
+    ("store", {"store", "facts"}),
     ("reading", {"reading", "layouts.common", "layouts.lines", "layouts.marks", "layouts.stream", "layouts.table", "layouts",
                  "sources"}),
     ("model", {"registry", "classify", "numbers", "scopes", "target_records", "targets", "target_graph", "graph", "preamble",

@@ -7,6 +7,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
+from .. import facts
 from ..store import to_ox, to_rdflib
 from .model import Unsupported
 
@@ -44,7 +45,13 @@ class _Data:
 
     def _load(self, triples: list) -> None:
         """The triples into Oxigraph, each distinct term converted once (terms recur). (Writing
-        N-Triples for Oxigraph to parse measured no faster, and it renames blank nodes.)"""
+        N-Triples for Oxigraph to parse measured no faster, and it renames blank nodes.) A graph
+        made by plankg.facts.union brings its Oxigraph triples along: nothing to convert."""
+        twin = facts.twin(self.graph)
+        if twin is not None:
+            self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in twin)
+            self._canonical({o for _, _, o in triples if isinstance(o, Literal)})
+            return
         terms: dict = {}
         quads = []
         for t in triples:

@@ -12,8 +12,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
-import cn2an
-
+from ..numerals import cn2an
 from ..reading import CLOSE, LABEL_RE, LABELS, OPEN, SPACES
 from .common import LineIndex
 
@@ -48,7 +47,7 @@ def _value(numeral: str) -> int:
     if numeral in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
         return ord(numeral) - ord("①") + 1
     digits = numeral.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    return int(digits) if digits.isdigit() else int(cn2an.cn2an(numeral, "strict"))
+    return int(digits) if digits.isdigit() else int(cn2an(numeral, "strict"))
 
 
 def _boundary(text: str, index: LineIndex, pos: int) -> bool:
