@@ -22,7 +22,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from .check import check
-from .facts import Facts
+from .facts import Facts, same_graph
 from .versions import Repository, Version
 
 ALLOWED_OPERATIONS = {"InsertData", "DeleteData", "DeleteWhere", "Modify"}
@@ -236,22 +236,6 @@ def candidate(repo: Repository, plan: str, change, current: Graph | Facts | None
     return result
 
 
-def same(a, b) -> bool:
-    """Whether two graphs (rdflib or plankg.facts.Facts) say the same: graph isomorphism; without
-    blank nodes, set equality of their triples."""
-    if len(a) != len(b):
-        return False
-    if isinstance(a, Facts) and isinstance(b, Facts):
-        if not any(isinstance(t, ox.BlankNode) for f in (a, b) for tr in f.triples for t in tr):
-            return set(a.triples) == set(b.triples)
-        a, b = a.graph(), b.graph()
-    if not any(isinstance(t, BNode) for g in (a, b) for triple in g for t in triple):
-        return set(a) == set(b)
-    from rdflib.compare import isomorphic
-
-    return isomorphic(a.graph() if isinstance(a, Facts) else a, b.graph() if isinstance(b, Facts) else b)
-
-
 def evaluate(repo: Repository, plan: str, change, *, accept=(), reason: str | None = None) -> Outcome:
     """The candidate and its check, nothing written: accepted, rejected, or unchanged (the
     candidate is the current version, so there is nothing to check or store)."""
@@ -261,7 +245,7 @@ def evaluate(repo: Repository, plan: str, change, *, accept=(), reason: str | No
     repo.current(plan)  # a clear error for an unknown plan, before any work
     old = repo.version_facts(plan)
     new = candidate(repo, plan, change, old)
-    if same(old, new):
+    if same_graph(old, new):
         return Outcome(plan, False, None, new, changed=False)
     # only what the change touches is re-checked, against the report kept with the current version
     kept = repo.report_text(plan)

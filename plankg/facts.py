@@ -16,7 +16,7 @@ import weakref
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph
 
 from .store import memoised, to_ox, to_rdflib
 from .vocab import PLAN_NS
@@ -147,3 +147,19 @@ def twin(graph: Graph) -> list | None:
         return _twins.get(graph.store)
     except TypeError:  # a store that cannot be weakly referenced: never a twin
         return None
+
+
+def same_graph(a, b) -> bool:
+    """Whether two graphs (rdflib or plankg.facts.Facts) say the same: graph isomorphism; without
+    blank nodes, set equality of their triples."""
+    if len(a) != len(b):
+        return False
+    if isinstance(a, Facts) and isinstance(b, Facts):
+        if not any(isinstance(t, ox.BlankNode) for f in (a, b) for tr in f.triples for t in tr):
+            return set(a.triples) == set(b.triples)
+        a, b = a.graph(), b.graph()
+    if not any(isinstance(t, BNode) for g in (a, b) for triple in g for t in triple):
+        return set(a) == set(b)
+    from rdflib.compare import isomorphic
+
+    return isomorphic(a.graph() if isinstance(a, Facts) else a, b.graph() if isinstance(b, Facts) else b)
