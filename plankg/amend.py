@@ -33,6 +33,15 @@ ALLOWED_OPERATIONS = {"InsertData", "DeleteData", "DeleteWhere", "Modify"}
 class AmendmentError(ValueError):
     """The change cannot be applied at all (as opposed to applied and then failing the checks)."""
 
+    status = 400  # the HTTP status /update answers with
+
+
+class UngovernedChange(AmendmentError):
+    """The change would put triples into the plan's graph that a governed graph may not hold
+    (plankg.governed): refused as an unprocessable amendment, with the triples named."""
+
+    status = 422
+
 
 @dataclass(frozen=True)
 class ParsedUpdate:
@@ -213,6 +222,7 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
     repo.current(plan)  # a clear error for an unknown plan, before any work
     old = repo.version_graph(plan)
     new = candidate(repo, plan, change, old)
+    _governed(repo, plan, new)
     # only what the change touches is re-checked, against the report kept with the current version
     report = check(new, repo.settings, since=(old, repo.report_text(plan)))
     acknowledged = _acknowledge(report, accept, repo.acknowledgements(plan))
@@ -222,6 +232,20 @@ def amend(repo: Repository, plan: str, change, *, agent: str, message: str, hook
     version = repo.commit(plan, new, agent=agent, message=message, used=used, report=report, hooks=hooks,
                          acknowledged=[(r, reason) for r in acknowledged])
     return Outcome(plan, True, report, new, version)
+
+
+def _governed(repo: Repository, plan: str, new: Graph) -> None:
+    """Refuse a candidate holding triples outside the governed vocabulary (plankg.governed)."""
+    from . import governed, reference
+    from .iris import district_of
+
+    try:
+        district = district_of(repo.settings.base, URIRef(plan))
+    except ValueError:
+        district = None
+    found = governed.foreign(new, reference.graph(repo.settings, district), repo.settings.base)
+    if found:
+        raise UngovernedChange(governed.message(found))
 
 
 def proposal(path: Path):
