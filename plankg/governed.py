@@ -22,7 +22,8 @@ from rdflib.namespace import DCTERMS, FOAF
 STANDARD = ("http://www.w3.org/", "http://purl.org/dc/terms/", "http://qudt.org/", "http://xmlns.com/foaf/0.1/",
             "http://purl.org/vocab/vann/", "http://purl.org/linked-data/cube#",
             "http://id.loc.gov/vocabulary/iso639-1/")
-# predicates whose object is a page or document on the web, described nowhere in the graph
+# predicates whose object may be a page on the web that nothing in the graph describes (but not
+# an IRI of the project's own, which must be described)
 REFERENCES = {DCTERMS.source, DCTERMS.license, RDFS.seeAlso, RDFS.isDefinedBy, FOAF.homepage, OWL.versionIRI}
 RESERVED = re.compile(r"^(urn:|[a-z]+://([^/:]*\.)?(example\.(org|com|net)|localhost|[^/:]*\.(test|example|invalid|localhost))([:/]|$))")
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
@@ -56,7 +57,7 @@ def foreign(plan: Graph, reference: Graph, base: str) -> list[tuple[tuple, str]]
         elif p == RDF.type and not _standard(o) and o not in classes:
             why = "the class is neither one the ontology declares nor in a standard vocabulary the plan uses"
         elif isinstance(o, URIRef) and p != RDF.type and not _standard(o) and (
-                RESERVED.match(str(o)) or (o not in described and p not in REFERENCES)):
+                RESERVED.match(str(o)) or (o not in described and (p not in REFERENCES or str(o).startswith(base)))):
             why = "the object is a name reserved for examples" if RESERVED.match(str(o)) else "nothing describes the object"
         else:
             continue
