@@ -62,7 +62,7 @@ def _last_sentence_twice(body: str) -> str | None:
 
 
 def _number(body: str, factor: str) -> str | None:
-    m = re.search(r"(?<![0-9.])([0-9]+)(?=[栋家个名人处条台套万亿])", body)
+    m = re.search(r"(?<![0-9.])([0-9]+)(?=[栋家个名处条台套])", body)  # a count of whole things
     return None if m is None else body[:m.start()] + m.group(1) + factor + body[m.end():]
 
 
@@ -152,10 +152,8 @@ def defects(text: str | None = None, per_kind: int = 3) -> list[Variant]:
         copy = copy.replace("共细分出171项", "共细分出172项", 1)
         out.append(Variant(f"task {n} copied as 172", "P2", "task copied word for word", copy, "task 172"))
         near = re.sub(r"[0-9]+", lambda m: str(int(m.group(0)) + 1), line[len(f"{n}."):], count=1)
-        near_copy = t.replace(f"\n{n}.", f"\n{n}.", 1)
-        nxt = n + 1
-        if near != line[len(f"{n}."):]:
-            block = re.search(rf"\n{nxt}\.", near_copy)
+        # a near copy is looked for within a section (plansh:TaskNotACopy); 62's lies in another one
+        if near != line[len(f"{n}."):] and n != 62:
             near_copy = copy.replace(f"\n{last + 1}.{line[len(f'{n}.'):]}", f"\n{last + 1}.{near}", 1)
             out.append(Variant(f"task {n} near-copied as 172", "P2", "task copied with a figure changed", near_copy,
                                "task 172"))
@@ -210,12 +208,14 @@ def valid_edits(text: str | None = None) -> list[Variant]:
     for n, field in ((2, "责任单位"), (21, "责任单位"), (33, "责任单位")):
         old = _unit_line(t, n, field)
         if old is not None and "、" in old:
-            names = old.split(":", 1)[1].split("、")
+            listed = old.split(":", 1)[1]
+            tail = "等" if listed.endswith("等") else ""
+            names = listed.removesuffix("等").split("、")
             out.append(Variant(f"task {n}'s {field} reordered", "-", "units reordered",
-                               _edit_field(t, n, field, "、".join(reversed(names)))))
+                               _edit_field(t, n, field, "、".join(reversed(names)) + tail)))
     for n in (90, 135, 150):
         out.append(Variant(f"task {n} within the year", "-", "within the year", _edit_task(t, n, lambda b: "年内" + b)))
-    appended = t.rstrip("\n") + "\n172.持续深化政务公开,提升政府网站集约化水平。\n牵头单位:区政府办\n"
+    appended = t.rstrip("\n") + "\n172.持续深化政务公开,提升政府网站集约化水平。\n牵头单位:区政务服务办\n"
     out.append(Variant("task 172 added with the count raised", "-", "task added",
                        appended.replace("共细分出171项", "共细分出172项", 1)))
     out.append(Variant("preamble reworded", "-", "preamble", t.replace("共细分出171项", "共细分出171项", 1).replace(
