@@ -43,11 +43,13 @@ def _show(term) -> str:
     return "[]"
 
 
-def foreign(plan: Graph, reference: Graph, base: str) -> list[tuple[tuple, str]]:
-    """Each triple of ``plan`` that a governed graph may not hold, with why (in English)."""
+def foreign(plan: Graph, reference: Graph, base: str, also: Graph | None = None) -> list[tuple[tuple, str]]:
+    """Each triple of ``plan`` that a governed graph may not hold, with why (in English).
+
+    ``also``: the rest of the graph the triples go into (what they may point to)."""
     properties = {s for t in PROPERTY_TYPES for s in reference.subjects(RDF.type, t)}
     classes = {s for t in CLASS_TYPES for s in reference.subjects(RDF.type, t)}
-    described = set(reference.subjects()) | set(plan.subjects())
+    described = set(reference.subjects()) | set(plan.subjects()) | set(also.subjects() if also is not None else ())
     out = []
     for s, p, o in sorted(plan, key=lambda t: tuple(map(str, t))):
         if isinstance(s, URIRef) and not str(s).startswith(base) and not _standard(s):
