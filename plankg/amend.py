@@ -38,6 +38,15 @@ class AmendmentError(ValueError):
         super().__init__(message)
         self.syntax = syntax
 
+    status = 400  # the HTTP status /update answers with
+
+
+class UngovernedChange(AmendmentError):
+    """The change would put triples into the plan's graph that a governed graph may not hold
+    (plankg.governed): refused as an unprocessable amendment, with the triples named."""
+
+    status = 422
+
 
 @dataclass(frozen=True)
 class ParsedUpdate:
@@ -247,6 +256,11 @@ def evaluate(repo: Repository, plan: str, change, *, accept=(), reason: str | No
     new = candidate(repo, plan, change, old)
     if same_graph(old, new):
         return Outcome(plan, False, None, new, changed=False)
+    from . import governed  # the triples the change adds: the plan's own resources, in governed terms
+
+    found = governed.added(repo.settings, plan, old, new)
+    if found:
+        raise UngovernedChange(governed.message(found))
     # only what the change touches is re-checked, against the report kept with the current version
     kept = repo.report_text(plan)
     report = check(new, repo.settings, since=(old, kept))

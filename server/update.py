@@ -192,7 +192,7 @@ def update():
                 path = snapshots.publish(repo, locked=True, reports=False)
                 mirrored = mirror(engine, path)
         except amend.AmendmentError as e:
-            raise Refused(str(e)) from None
+            raise Refused(str(e), e.status) from None
         except RepositoryError as e:
             raise Refused(str(e), 404) from None
         finally:

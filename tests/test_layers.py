@@ -34,7 +34,7 @@ LAYERS = [
                               "fastshacl.core", "fastshacl.sparql", "fastshacl.focus", "fastshacl.report",
                               "validate_queries", "validate_report", "validate_reading", "validate"}),
     ("reference data", {"reference"}),
-    ("plans", {"pipeline", "check", "link", "docs"}),
+    ("plans", {"pipeline", "check", "governed", "link", "docs"}),
     ("state folder", {"history", "index", "versions", "amend", "integrity", "search", "readers", "building"}),
     ("reports", {"outcomes", "charts", "asking"}),
     ("server", {"server"}),

@@ -101,9 +101,30 @@ def rules_page() -> str:
            "acknowledged (`--accept RULE@FOCUS`), a Warning never blocks. Why the rules are what they are: "
            "[Checking a plan](../explanation/checks.md).\n"]
     import plankg
+    from rdflib.namespace import DCTERMS, SKOS
 
-    for path in sorted((Path(plankg.__file__).parent / "shapes").glob("*.ttl")):
+    paths = sorted((Path(plankg.__file__).parent / "shapes").glob("*.ttl"))
+    every = Graph()
+    for path in paths:
+        every.parse(path, format="turtle")
+    principles = sorted(every.subjects(SKOS.inScheme, None), key=lambda c: str(every.value(c, SKOS.notation)))
+    out += ["## Principles\n", "Each rule serves one principle: what a careful proofreader, copy editor and statistician "
+            "would ask of what the plan asserts. The rules are written from these, not from examples.\n",
+            "| principle | zh | en |", "|---|---|---|"]
+    for c in principles:
+        text = {d.language: str(d) for d in every.objects(c, SKOS.definition)}
+        label = {d.language: str(d) for d in every.objects(c, SKOS.prefLabel)}
+        out.append(f"| **{every.value(c, SKOS.notation)}** {cell(label.get('en', ''))} | {cell(label.get('zh', ''))}："
+                   f"{cell(text.get('zh', ''))} | {cell(text.get('en', ''))} |")
+    out.append("")
+
+    def principle(shape) -> str:
+        return ", ".join(sorted(str(every.value(c, SKOS.notation)) for c in every.objects(shape, DCTERMS.subject)))
+
+    for path in paths:
         g = Graph().parse(path, format="turtle")
+        if (None, SKOS.inScheme, None) in g:
+            continue
         owner = {}
         for s, p, o in g:
             if p in (SH.sparql, SH.property) and isinstance(s, URIRef):
@@ -115,10 +136,12 @@ def rules_page() -> str:
                 continue
             severity = g.value(node, SH.severity) or g.value(shape, SH.severity) or SH.Violation
             msgs = {m.language: str(m) for m in g.objects(node, SH.message)}
-            rows.append((shape.split("#")[-1].split("/")[-1], str(severity).split("#")[-1],
-                         msgs.get("zh", ""), msgs.get("en", "")))
-        out += [f"## {path.name}\n", "| rule | severity | message (zh) | message (en) |", "|---|---|---|---|"]
-        out += [f"| `{r}` | {s} | {cell(zh)} | {cell(en)} |" for r, s, zh, en in sorted(rows)]
+            example = every.value(shape, SKOS.example)
+            rows.append((shape.split("#")[-1].split("/")[-1], principle(shape), str(severity).split("#")[-1],
+                         msgs.get("zh", ""), msgs.get("en", ""), str(example) if example else ""))
+        out += [f"## {path.name}\n", "| rule | principle | severity | message (zh) | message (en) | example |",
+                "|---|---|---|---|---|---|"]
+        out += [f"| `{r}` | {p} | {s} | {cell(zh)} | {cell(en)} | {cell(ex)} |" for r, p, s, zh, en, ex in sorted(rows)]
         out.append("")
     return "\n".join(out)
 

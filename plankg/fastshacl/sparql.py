@@ -13,11 +13,15 @@ from .model import ResultRow, _Shape
 # An aggregate whose result depends on the order the engine meets the rows in: Oxigraph's order
 # is not rdflib's, so such a query runs on rdflib, once per focus node, as pySHACL runs it.
 _ORDER_DEPENDENT = re.compile(r"\b(GROUP_CONCAT|SAMPLE)\s*\(", re.I)
+# A back-reference (\\1 in the query text) in a regular expression: SPARQL's (XPath) regular
+# expressions have them and rdflib's Python re reads them; Oxigraph's Rust regex does not, so such
+# a query runs on rdflib too.
+_BACK_REFERENCE = re.compile(r"\\\\[1-9]")
 
 
 def _rows(data: _Data, text: str, focus):
     """(focus node, the row's other bound variables) for each answer row for these focus nodes."""
-    if _ORDER_DEPENDENT.search(text):
+    if _ORDER_DEPENDENT.search(text) or _BACK_REFERENCE.search(text):
         for f in focus:
             for r in data.graph.query(text, initBindings={"this": f}):
                 row = r.asdict()

@@ -333,9 +333,13 @@ def test_an_unusual_figure_needs_an_acknowledgement(app_for, state_copy):
     """Growth of 500% is refused until accept=RULE@FOCUS and reason= acknowledge it; the PROV record keeps both."""
     client = app_for(state_copy, update_token=TOKEN).test_client()  # the real rules, not quick_validate
     target = f"<{PLAN_IRI}/task/107/target/1>"
-    raise_it = PREFIX + (f"DELETE {{ {target} <http://qudt.org/schema/qudt/numericValue> ?v }} "
-                         f"INSERT {{ {target} <http://qudt.org/schema/qudt/numericValue> 500.0 }} "
-                         f"WHERE {{ {target} <http://qudt.org/schema/qudt/numericValue> ?v }}")
+    # the figure, its number as written, its phrase and the task's text change together: a graph
+    # whose figure is not its text's is a violation (plansh:TargetAsWritten), not an unusual figure
+    q = "<http://qudt.org/schema/qudt/numericValue>"
+    raise_it = PREFIX + (f"DELETE {{ {target} {q} ?v ; plan:numberAsWritten ?w ; plan:phrase ?p . ?task plan:text ?t }} "
+                         f'INSERT {{ {target} {q} 500.0 ; plan:numberAsWritten "500" ; plan:phrase ?p2 . ?task plan:text ?t2 }} '
+                         f"WHERE {{ {target} {q} ?v ; plan:numberAsWritten ?w ; plan:phrase ?p . ?task plan:target {target} ; "
+                         'plan:text ?t . BIND (REPLACE(?p, ?w, "500") AS ?p2) BIND (REPLACE(?t, ?p, ?p2) AS ?t2) }')
     r = client.post("/update", data={"update": raise_it}, headers={**auth(), "Accept": "text/plain"})
     assert r.status_code == 422 and b"--accept GrowthRateUsual@task/107/target/1" in r.data, r.data
     r = client.post("/update", data={"update": raise_it, "accept": "GrowthRateUsual@task/107/target/1",
