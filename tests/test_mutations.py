@@ -141,7 +141,7 @@ def test_plankg_amend_rejects_defects_and_keeps_acknowledgements(settings, templ
         path.write_text(_variant(name).text, encoding="utf-8")
         done = _plankg(settings, "amend", str(path), "-m", name, "--store", str(store))
         assert done.returncode == 1, done.stdout + done.stderr
-        assert any(line.startswith(place) and "Violation" in line for line in done.stdout.splitlines()), done.stdout
+        assert any(line.strip().startswith(place) and "Violation" in line for line in done.stdout.splitlines()), done.stdout
     assert stored() == before  # nothing stored
 
     path = tmp_path / "plan.txt"

@@ -30,10 +30,10 @@ QUERY_TIMEOUT = 5  # seconds: the query limit of the servers started here
 
 
 def readme_update_example() -> str:
-    """The update the README's "Updates" paragraph shows, taken from its curl command."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    """The update the steward's tutorial shows (the README links to it), taken from its curl command."""
+    text = (REPO / "docs" / "tutorials" / "steward.md").read_text(encoding="utf-8")
     block = re.search(r"```sh\n(curl http://127\.0\.0\.1:5000/update .*?)\n```", text, re.S)
-    assert block, "the README has no curl example for /update"
+    assert block, "docs/tutorials/steward.md has no curl example for /update"
     words = shlex.split(block.group(1).replace("\\\n", " "))
     return words[words.index("--data-binary") + 1]
 
