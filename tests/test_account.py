@@ -230,7 +230,8 @@ def test_plankg_validate_refuses_an_appended_heading_naming_its_line(tmp_path, s
 
 def test_validate_passes_the_bundled_plan_and_junk_inside_it_is_refused(tmp_path, settings):
     runner = CliRunner()
-    assert runner.invoke(cli, ["--data-dir", str(settings.data_dir), "validate"]).exit_code == 0
+    result = runner.invoke(cli, ["--data-dir", str(settings.data_dir), "validate", "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
     junk = tmp_path / "junk.txt"  # a stream layout: the line is reported, not glued to task 2
     junk.write_text("一、稳增长\n1、完成投资。[牵头单位:区发改局]\n这一行不属于任何任务\n2、新增主体。[牵头单位:区市场监管局]\n",
                     encoding="utf-8")
