@@ -88,8 +88,16 @@ def added(settings, plan: str, old, new) -> list[tuple[tuple, str]]:
     except ValueError:
         district = None
     brought = Graph()
-    for t in set(new) - set(old):
-        brought.add(t)
+    if hasattr(old, "triples") and hasattr(new, "triples") and not isinstance(new, Graph):  # plankg.facts.Facts
+        from .store import to_rdflib  # compare Oxigraph terms: only the added triples become rdflib terms
+
+        kept = set(old.triples)
+        for t in new.triples:
+            if t not in kept:
+                brought.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    else:
+        for t in set(new) - set(old):
+            brought.add(t)
     if not brought:
         return []
     return foreign(brought, reference.graph(settings, district), settings.base,
