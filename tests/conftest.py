@@ -30,7 +30,8 @@ PLAN_IRI = "https://w3id.org/plankg/plan/500103/2023"
 # fixtures (the reference graphs, from a disk cache) are not listed, nor ones whose tests take far longer
 # than the fixture (test_amend's imported: seconds, beside minutes of amendments): their tests spread.
 GROUPED = {"judged", "template", "external", "external_store", "two_servers", "fresh_server", "two_plans",
-           "bundled_report", "broken", "side_by_side", "index", "state", "api_settings", "kg"}
+           "bundled_report", "broken", "side_by_side", "index", "state", "api_settings", "kg",
+           "browser", "pages", "drawn"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
