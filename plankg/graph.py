@@ -107,7 +107,7 @@ def _located(g: Graph, node: URIRef, line: int | None, start: int | None, end: i
 def build_graph(plan: PlanText, meta: PlanMeta, registry: Registry, base: str, add_targets=None) -> Graph:
     """The asserted triples of one plan. ``add_targets(graph, task_iri, task, meta)`` adds its targets."""
     iris = Iris(base, meta.division_code, meta.year)
-    g = Graph()
+    g = Graph(store="SimpleMemory")  # read and written here, never by context: half the cost of the default store
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     _plan_node(g, iris, plan, meta)
