@@ -13,6 +13,7 @@ from .model import Unsupported
 
 _EMPTY: frozenset = frozenset()
 _AMBIGUOUS = object()
+_FORMS: dict = {}  # a typed or tagged rdflib literal → the term Oxigraph stores for it (see _Data._canonical)
 
 
 class _Data:
@@ -72,11 +73,18 @@ class _Data:
                    or (lit.language and lit.language != lit.language.lower())]
         if not changed:
             return
-        scratch, p, default = ox.Store(), ox.NamedNode("urn:p"), ox.DefaultGraph()
-        scratch.bulk_extend(ox.Quad(ox.NamedNode(f"urn:{i}"), p, to_ox(x), default) for i, x in enumerate(changed))
+        new = [lit for lit in changed if lit not in _FORMS]
+        if new:  # what Oxigraph makes of a literal never changes: asked once per process
+            if len(_FORMS) > 200_000:
+                _FORMS.clear()
+                new = changed
+            scratch, p, default = ox.Store(), ox.NamedNode("urn:p"), ox.DefaultGraph()
+            scratch.bulk_extend(ox.Quad(ox.NamedNode(f"urn:{i}"), p, to_ox(x), default) for i, x in enumerate(new))
+            for q in scratch:
+                _FORMS[new[int(q.subject.value[4:])]] = q.object
         found: dict = defaultdict(set)
-        for q in scratch:
-            found[q.object].add(changed[int(q.subject.value[4:])])
+        for lit in changed:
+            found[_FORMS[lit]].add(lit)
         for form, originals in found.items():
             self.original[form] = originals.pop() if len(originals) == 1 else _AMBIGUOUS
 
