@@ -23,3 +23,9 @@ def atomic_write(target: Path, data: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def stamp(path: Path) -> str:
+    """Size and modification time: changes whenever the file is replaced (every commit renames it)."""
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"

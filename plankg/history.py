@@ -85,12 +85,6 @@ def write_lock(root: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def stamp(path: Path) -> str:
-    """Size and modification time: changes whenever the file is replaced (every commit renames it)."""
-    st = path.stat()
-    return f"{st.st_size}:{st.st_mtime_ns}"
-
-
 def _acknowledged(g: Graph, plan: str, activity) -> tuple:
     """(RULE@FOCUS, value, reason) of each acknowledgement an activity records, in order."""
     out = []

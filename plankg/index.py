@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 from rdflib import Graph, Literal, URIRef
 
 from . import reason, reference, search
-from .history import History, RepositoryError, stamp
+from .files import stamp
+from .history import History, RepositoryError
 from .iris import district_of
 from .store import REFERENCE, UNITS, Store, read_turtle
 from .vocab import PLAN, PLAN_NS

@@ -14,7 +14,7 @@ from rdflib import Graph, Literal
 
 from . import preamble, reason, reference, serialize, target_graph, targets
 from .config import Settings
-from .files import atomic_write
+from .files import atomic_write, stamp
 from .graph import Iris, PlanMeta, build_graph
 from .iris import code_and_year, rebase
 from .registry import Registry, RegistryError
@@ -129,7 +129,7 @@ def load_registry(settings: Settings, district: str | None = None) -> Registry:
     """The registry (of one district's units, or of all), parsed once per process while its files
     stay as they are (a build, a check of each amendment: each parse took 85 ms). Read, never changed."""
     paths = settings.registry_paths(district)
-    key = (tuple((str(p), *_stamp(p)) for p in paths), settings.base)
+    key = (tuple((str(p), stamp(p) if p.is_file() else None) for p in paths), settings.base)
     if key not in _registries:
         if len(_registries) > 8:
             _registries.clear()
@@ -138,14 +138,6 @@ def load_registry(settings: Settings, district: str | None = None) -> Registry:
 
 
 _registries: dict = {}
-
-
-def _stamp(path: Path) -> tuple:
-    try:
-        st = path.stat()
-    except OSError:  # Registry.load says which file is missing
-        return (None, None)
-    return (st.st_mtime_ns, st.st_size)
 
 
 def write(result: Build, out_dir: Path, settings: Settings, *, only_changed: bool = False) -> Path:
